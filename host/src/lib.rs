@@ -1,2 +1,4 @@
 //! mailbot: the host that owns mail transports, sessions, storage and
 //! delivery, and hands every per-inbox decision to WebAssembly plugins.
+
+pub mod plugins;
