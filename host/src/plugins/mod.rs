@@ -18,18 +18,21 @@ mod loaded;
 mod registry;
 mod reload;
 mod services;
+mod shipped;
 mod state;
 
 pub use bindings::types;
 pub use bindings::{ChatMessage, ChatRole, LogLevel, Passage};
 pub use capability::{Capability, Grants};
 pub use chain::{CallScope, ChainOutcome, ContactOutcome, HookRecord, PluginBinding, PolicyChain};
-pub use engine::{EngineLimits, PluginEngine};
+pub use engine::{CONTRACT_VERSION, EngineLimits, PluginEngine, default_cache_dir};
 pub use error::{PluginError, PluginErrorKind};
 pub use invoke::CallContext;
 pub use loaded::{Hook, LoadedPlugin};
 pub use registry::{LoadError, PluginRegistry};
+pub use shipped::{SHIPPED_PLUGINS, load_shipped};
 pub use reload::{PluginWatcher, ReloadEvent, watch_plugins_dir};
 pub use services::{
     HostServices, KnowledgeSearch, KvBackend, LlmComplete, MemoryKv, NoKnowledge, NoLlm,
+    ServiceError,
 };
