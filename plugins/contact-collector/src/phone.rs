@@ -1,0 +1,208 @@
+//! Phone numbers, without mistaking dates, order numbers and the like for one.
+
+use std::sync::LazyLock;
+
+use mailbot_guest::text::contains_phrase;
+use regex::Regex;
+
+/// A run of digits with the separators people put in phone numbers.
+static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\+|\()?\b\d[\d \t().\-/]{5,22}\d\b").expect("phone regex is valid")
+});
+
+/// Something that is a date, not a phone number: `2024-01-15`, `15.01.2024`.
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
+        .expect("date regex is valid")
+});
+
+/// Words right before a number that make it a phone number.
+const LABELS: &[&str] = &[
+    "phone",
+    "tel",
+    "tel.",
+    "telephone",
+    "mobile",
+    "mob",
+    "cell",
+    "call me",
+    "call us",
+    "reach me",
+    "whatsapp",
+    "m:",
+    "t:",
+    "p:",
+    "telefon",
+    "handy",
+    "mobil",
+    "tél",
+    "téléphone",
+    "portable",
+    "teléfono",
+    "telefono",
+    "móvil",
+    "movil",
+    "cellulare",
+    "telefoon",
+    "mobiel",
+    "telemóvel",
+    "celular",
+    "contacto",
+];
+
+/// Words right before a number that make it anything but a phone number.
+const NOT_PHONE: &[&str] = &[
+    "order",
+    "invoice",
+    "ticket",
+    "ref",
+    "reference",
+    "no.",
+    "nr",
+    "nr.",
+    "number",
+    "id",
+    "account",
+    "case",
+    "iban",
+    "tracking",
+    "customer",
+    "kunden",
+    "bestell",
+    "rechnung",
+    "auftrag",
+    "commande",
+    "facture",
+    "pedido",
+    "factura",
+    "ordine",
+    "fattura",
+    "bestelling",
+    "factuur",
+    "encomenda",
+    "fatura",
+    "sku",
+    "serial",
+    "zip",
+    "postcode",
+    "plz",
+    "vat",
+    "ust",
+];
+
+/// The first phone number in `text`, as written. Outside a signature a number
+/// only counts when labelled ("phone: …", "call me at …") or written with a
+/// leading `+`; inside one (`in_signature`) any plausible number counts.
+pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
+    for m in CANDIDATE.find_iter(text) {
+        let number = m.as_str().trim_end_matches([' ', '\t', '-', '.', '/', '(']);
+        if !plausible(number) {
+            continue;
+        }
+        let before = text[..m.start()].to_lowercase();
+        let context: String = {
+            let tail: Vec<char> = before.chars().rev().take(24).collect();
+            tail.into_iter().rev().collect()
+        };
+        if names_something_else(&context) {
+            continue;
+        }
+        let labelled = LABELS.iter().any(|l| contains_phrase(&context, l));
+        let international = number.starts_with('+') || number.starts_with("00");
+        let grouped = number.chars().any(|c| !c.is_ascii_digit());
+        let accept = if in_signature {
+            labelled || international || grouped || number.starts_with('0')
+        } else {
+            labelled || international
+        };
+        if accept {
+            return Some(number.to_owned());
+        }
+    }
+    None
+}
+
+/// True when the word right before the number says it is an order number,
+/// an invoice number and so on.
+fn names_something_else(context: &str) -> bool {
+    let tail = context.trim_end();
+    if tail.ends_with('#') {
+        return true;
+    }
+    let last_word = tail
+        .trim_end_matches([':', '.', ' '])
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    !last_word.is_empty()
+        && NOT_PHONE
+            .iter()
+            .map(|w| w.trim_end_matches(['.', ':']))
+            .any(|w| w == last_word || (w.len() > 4 && last_word.starts_with(w)))
+}
+
+fn plausible(number: &str) -> bool {
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&digits) || DATE.is_match(number) {
+        return false;
+    }
+    // A year range or a date with spaces ("2023 - 2024", "15 01 2024").
+    let groups: Vec<&str> = number
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let all_years = groups.len() == 2
+        && groups
+            .iter()
+            .all(|g| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")));
+    !all_years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_numbers_are_found_in_common_formats() {
+        for (text, want) in [
+            ("+1 555 123 4567", "+1 555 123 4567"),
+            ("Tel: (030) 1234-5678", "(030) 1234-5678"),
+            ("M: +44 7700 900123\n", "+44 7700 900123"),
+            ("0612345678", "0612345678"),
+            ("T. 0049 89 123456", "0049 89 123456"),
+            ("+33 1 23 45 67 89", "+33 1 23 45 67 89"),
+        ] {
+            assert_eq!(find_phone(text, true).as_deref(), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn dates_order_numbers_and_years_are_not_phones() {
+        for text in [
+            "Order 12345678",
+            "order #55512345",
+            "Invoice no. 2024-000123",
+            "on 2024-01-15",
+            "on 15.01.2024",
+            "01/15/2024",
+            "2019 - 2024",
+            "Rechnung 123 456 789",
+            "ticket 4711 0815",
+        ] {
+            assert_eq!(find_phone(text, true), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn body_numbers_need_a_label_or_a_plus() {
+        assert_eq!(find_phone("we are 1234 5678 strong", false), None);
+        assert_eq!(
+            find_phone("please call me at 555-123-4567 tomorrow", false).as_deref(),
+            Some("555-123-4567")
+        );
+        assert_eq!(
+            find_phone("reach me on +49 171 2345678", false).as_deref(),
+            Some("+49 171 2345678")
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! `escalation-rules`: decides when a human must take over. Implements the
+//! `escalate` hook.
+//!
+//! It looks at the subject and the new text of the message, the conversation
+//! so far and the attachments, and escalates when any enabled signal fires:
+//!
+//! | signal | fires on | default priority |
+//! | --- | --- | --- |
+//! | `keywords` | any configured keyword or phrase | high |
+//! | `human-request` | an explicit request for a human ("speak to a human", "mit einem Menschen", "parler à un humain", "hablar con una persona", …) | high |
+//! | `anger` | anger words and profanity ("unacceptable", "scam", "Frechheit", "arnaque", …) | high |
+//! | `shouting` | three or more words in capitals (40% of the words), or `!!!` | normal |
+//! | `urgency` | "urgent", "asap", "immediately", "dringend", "urgente", … | high |
+//! | `legal` | legal threats ("lawyer", "legal action", "Anwalt", "avocat", …) | urgent |
+//! | `refund` | "refund", "chargeback", "Rückerstattung", … (off by default) | normal |
+//! | `bot-turns` | the bot already answered `max-agent-turns` times | normal |
+//! | `attachments` | an attachment the bot cannot read (type not in `readable-types`, or skipped as too large) | normal |
+//!
+//! The escalation gets the highest priority among the signals that fired and
+//! a reason listing them all. When none fires the answer is `keep` (or no
+//! opinion, see `otherwise`). Phrases match whole words, ignoring case.
+//!
+//! # Configuration
+//!
+//! | key | default | meaning |
+//! | --- | --- | --- |
+//! | `keywords` | empty | comma- or line-separated words and phrases |
+//! | `human-request`, `anger`, `shouting`, `urgency`, `legal`, `attachments` | `true` | turn a signal on or off |
+//! | `refund` | `false` | turn the refund signal on |
+//! | `max-agent-turns` | `3` | escalate once the bot has answered this often; `0` turns it off |
+//! | `readable-types` | `text/*` | MIME types the bot can read, comma-separated; `type/*` matches a family |
+//! | `<signal>-priority` | see above | `low`, `normal`, `high` or `urgent` for that signal (`keywords-priority`, `bot-turns-priority`, …) |
+//! | `otherwise` | `keep` | the answer when nothing fires: `keep` or `no-opinion` |
+//!
+//! Any other key, or a malformed value, is an error naming the key.
+
+mod signals;
+
+use mailbot_guest::text::split_list;
+use mailbot_guest::{
+    Conversation, EscalateDecision, Escalation, Hook, Message, Plugin, Priority, Role, config,
+    export_plugin,
+};
+
+/// The signals and their default priorities.
+const SIGNALS: &[(&str, Priority)] = &[
+    ("keywords", Priority::High),
+    ("human-request", Priority::High),
+    ("anger", Priority::High),
+    ("shouting", Priority::Normal),
+    ("urgency", Priority::High),
+    ("legal", Priority::Urgent),
+    ("refund", Priority::Normal),
+    ("bot-turns", Priority::Normal),
+    ("attachments", Priority::Normal),
+];
+
+const OTHER_KEYS: &[&str] = &[
+    "keywords",
+    "human-request",
+    "anger",
+    "shouting",
+    "urgency",
+    "legal",
+    "refund",
+    "attachments",
+    "max-agent-turns",
+    "readable-types",
+    "otherwise",
+];
+
+/// Escalates on configurable signals.
+#[derive(Default)]
+pub struct EscalationRules;
+
+/// Signals that fired: (signal, what was seen).
+type Fired = Vec<(&'static str, String)>;
+
+impl Plugin for EscalationRules {
+    const NAME: &'static str = "escalation-rules";
+    const VERSION: &'static str = env!("CARGO_PKG_VERSION");
+    const HOOKS: &'static [Hook] = &[Hook::Escalate];
+
+    fn escalate(&self, msg: &Message, conv: &Conversation) -> Result<EscalateDecision, String> {
+        check_keys()?;
+        let otherwise = otherwise()?;
+        let priorities = SIGNALS
+            .iter()
+            .map(|(signal, _)| Ok((*signal, priority_of(signal)?)))
+            .collect::<Result<Vec<_>, String>>()?;
+        let text = format!("{}\n{}", msg.subject, msg.new_text);
+        let mut fired: Fired = Vec::new();
+        let mut phrases = |signal: &'static str, list: &[&str], default: bool| {
+            if config::get_bool(signal, default)? {
+                let hits = signals::found(&text, list);
+                if !hits.is_empty() {
+                    fired.push((signal, quote(&hits)));
+                }
+            }
+            Ok::<(), String>(())
+        };
+        phrases("human-request", signals::HUMAN_REQUEST, true)?;
+        phrases("anger", signals::ANGER, true)?;
+        phrases("urgency", signals::URGENCY, true)?;
+        phrases("legal", signals::LEGAL, true)?;
+        phrases("refund", signals::REFUND, false)?;
+        let keywords = split_list(&get("keywords")?.unwrap_or_default());
+        let keywords: Vec<&str> = keywords.iter().map(String::as_str).collect();
+        let hits = signals::found(&text, &keywords);
+        if !hits.is_empty() {
+            fired.push(("keywords", quote(&hits)));
+        }
+        if config::get_bool("shouting", true)?
+            && let Some(seen) = signals::shouting(&text)
+        {
+            fired.push(("shouting", seen));
+        }
+        bot_turns(conv, &mut fired)?;
+        attachments(msg, &mut fired)?;
+        Ok(decide(msg, &fired, &priorities).unwrap_or(otherwise))
+    }
+}
+
+fn get(key: &str) -> Result<Option<String>, String> {
+    config::get(key).map_err(|e| format!("reading config `{key}`: {e}"))
+}
+
+fn check_keys() -> Result<(), String> {
+    for (key, _) in config::all().map_err(|e| format!("reading config: {e}"))? {
+        let known = OTHER_KEYS.contains(&key.as_str())
+            || key
+                .strip_suffix("-priority")
+                .is_some_and(|s| SIGNALS.iter().any(|(name, _)| *name == s));
+        if !known {
+            return Err(format!(
+                "unknown config key `{key}` (known: {}, and `<signal>-priority` for {})",
+                OTHER_KEYS.join(", "),
+                SIGNALS
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn quote(hits: &[&str]) -> String {
+    hits.iter()
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn bot_turns(conv: &Conversation, fired: &mut Fired) -> Result<(), String> {
+    let max: usize = match get("max-agent-turns")? {
+        None => 3,
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| format!("config `max-agent-turns`: expected a whole number, got `{v}`"))?,
+    };
+    let answered = conv.count_turns(Role::Agent);
+    if max > 0 && answered >= max {
+        fired.push((
+            "bot-turns",
+            format!("the bot already answered {answered} times"),
+        ));
+    }
+    Ok(())
+}
+
+fn attachments(msg: &Message, fired: &mut Fired) -> Result<(), String> {
+    if !config::get_bool("attachments", true)? {
+        return Ok(());
+    }
+    let readable = split_list(&get("readable-types")?.unwrap_or_else(|| "text/*".into()));
+    let can_read = |content_type: &str| {
+        let ct = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        readable.iter().any(|r| {
+            let r = r.to_ascii_lowercase();
+            match r.strip_suffix("/*") {
+                Some(family) => ct.split('/').next() == Some(family),
+                None => r == ct || r == "*/*" || r == "*",
+            }
+        })
+    };
+    let unreadable: Vec<String> = msg
+        .attachments
+        .iter()
+        .filter(|a| a.skipped || !can_read(&a.content_type))
+        .map(|a| {
+            let name = if a.filename.is_empty() {
+                "unnamed"
+            } else {
+                &a.filename
+            };
+            if a.skipped {
+                format!("`{name}` (too large, skipped)")
+            } else {
+                format!("`{name}` ({})", a.content_type)
+            }
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        fired.push((
+            "attachments",
+            format!("unreadable {}", unreadable.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+fn priority_of(signal: &str) -> Result<Priority, String> {
+    let key = format!("{signal}-priority");
+    match get(&key)? {
+        Some(v) => v.parse().map_err(|e| format!("config `{key}`: {e}")),
+        None => Ok(SIGNALS
+            .iter()
+            .find(|(name, _)| *name == signal)
+            .map_or(Priority::Normal, |(_, p)| *p)),
+    }
+}
+
+fn describe(signal: &str) -> &'static str {
+    match signal {
+        "keywords" => "escalation keyword",
+        "human-request" => "asked for a human",
+        "anger" => "angry tone",
+        "shouting" => "shouting",
+        "urgency" => "urgent request",
+        "legal" => "legal threat",
+        "refund" => "refund or chargeback",
+        "bot-turns" => "too many bot replies",
+        _ => "attachment the bot cannot read",
+    }
+}
+
+/// The answer when no signal fires.
+fn otherwise() -> Result<EscalateDecision, String> {
+    match get("otherwise")?.as_deref().map(str::trim) {
+        None | Some("keep") => Ok(EscalateDecision::Keep),
+        Some("no-opinion") => Ok(EscalateDecision::NoOpinion),
+        Some(other) => Err(format!(
+            "config `otherwise`: expected keep or no-opinion, got `{other}`"
+        )),
+    }
+}
+
+/// The escalation for the signals that fired; `None` when none did.
+fn decide(
+    msg: &Message,
+    fired: &Fired,
+    priorities: &[(&str, Priority)],
+) -> Option<EscalateDecision> {
+    if fired.is_empty() {
+        return None;
+    }
+    let mut priority = Priority::Low;
+    let mut reasons = Vec::new();
+    for (signal, seen) in fired {
+        let p = priorities
+            .iter()
+            .find(|(name, _)| name == signal)
+            .map_or(Priority::Normal, |(_, p)| *p);
+        priority = priority.max(p);
+        reasons.push(format!("{}: {seen}", describe(signal)));
+    }
+    let snippet: String = msg.new_text.trim().chars().take(280).collect();
+    let summary = (!snippet.is_empty()).then(|| format!("{}\n\n{snippet}", msg.subject.trim()));
+    Some(EscalateDecision::Escalate(Escalation {
+        reason: reasons.join("; "),
+        priority,
+        summary,
+    }))
+}
+
+export_plugin!(EscalationRules);
+
+#[cfg(test)]
+mod tests;
