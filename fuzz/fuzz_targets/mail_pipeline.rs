@@ -1,0 +1,43 @@
+//! parse → new text → screen → thread keys → compose → parse again, on
+//! arbitrary bytes. Nothing may panic, and a reply composed to any parsed
+//! message must itself parse with the parent's id as In-Reply-To.
+//!
+//! Run: `cargo +nightly fuzz run mail_pipeline` from `fuzz/`.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mailbot::mail::compose::{Inbox, ReplyDraft, ReplyParent, compose_reply};
+use mailbot::mail::inspect::inspect;
+use mailbot::mail::parse::{ParseLimits, parse};
+use mailbot::mail::screen::screen;
+use mailbot::mail::thread::ThreadKeys;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = ParseLimits {
+        max_attachment_bytes: 4096,
+    };
+    let Ok(mail) = parse(data, &limits) else {
+        return;
+    };
+    let _ = screen(&mail, &["support@shop.example".to_string()]);
+    let _ = ThreadKeys::from(&mail);
+    let _ = inspect(data, &limits).map(|i| i.to_string());
+    let Some(parent) = ReplyParent::from_mail(&mail) else {
+        return;
+    };
+    let inbox = Inbox {
+        address: "support@shop.example".into(),
+        name: Some("Support".into()),
+    };
+    let draft = ReplyDraft {
+        body: mail.body.new_text.clone(),
+        ..ReplyDraft::default()
+    };
+    // An address lettre refuses is an error, not a panic; anything it
+    // accepts must give a message we can read back.
+    if let Ok(out) = compose_reply(&inbox, &parent, &draft, time::OffsetDateTime::UNIX_EPOCH) {
+        let back = parse(&out.bytes, &limits);
+        assert!(back.is_ok(), "composed reply does not parse");
+    }
+});

@@ -1,0 +1,346 @@
+//! The plain-text rules: classify each line of a body and decide where
+//! quoted history starts.
+//!
+//! Two kinds of history are told apart:
+//! - `>`-quoted blocks (with the "On … wrote:" line that introduces them):
+//!   only those lines are history, so bottom-posted and interleaved replies
+//!   keep the customer's own text after them;
+//! - unquoted history (Outlook header blocks, "-----Original Message-----",
+//!   forwarded-message banners, an attribution followed by unquoted text):
+//!   everything from there to the end is history.
+
+use crate::mail::new_text::patterns::{self, Attribution, HeaderKey};
+use crate::mail::new_text::{NewText, signature};
+
+/// How far below a header key we look for the rest of the header block.
+const HEADER_BLOCK_WINDOW: usize = 8;
+/// How many lines an attribution may be wrapped over.
+const MAX_ATTRIBUTION_LINES: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    Quoted,
+    Text,
+}
+
+/// Characters that clients sprinkle into lines and that must not defeat the
+/// patterns (bidi marks, zero-width spaces, BOM).
+fn clean(line: &str) -> String {
+    line.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200e}' | '\u{200f}' | '\u{feff}' | '\r'
+            )
+        })
+        .collect()
+}
+
+fn kind(line: &str) -> Kind {
+    if line.trim().is_empty() {
+        Kind::Blank
+    } else if patterns::is_quoted(line) {
+        Kind::Quoted
+    } else {
+        Kind::Text
+    }
+}
+
+/// Splits a plain-text body into new text, quoted history and signature.
+pub(crate) fn split(text: &str) -> NewText {
+    let lines: Vec<String> = text.split('\n').map(clean).collect();
+    let kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
+    let mut in_quote = vec![false; lines.len()];
+    let mut history_start = lines.len();
+
+    let mut i = 0;
+    while i < lines.len() {
+        if kinds[i] != Kind::Text {
+            i += 1;
+            continue;
+        }
+        let line = lines[i].as_str();
+        if patterns::is_separator(line)
+            || (patterns::is_rule_line(line)
+                && next_non_blank(&kinds, i + 1)
+                    .is_some_and(|j| header_block_at(&lines, &kinds, j)))
+            || header_block_at(&lines, &kinds, i)
+        {
+            history_start = i;
+            break;
+        }
+        if let Some((start, strength)) = attribution_ending_at(&lines, &kinds, i) {
+            let before_quote =
+                next_non_blank(&kinds, i + 1).is_some_and(|j| kinds[j] == Kind::Quoted);
+            match (strength, before_quote) {
+                (_, true) => in_quote[start..=i].iter_mut().for_each(|q| *q = true),
+                (Attribution::Strong, false) => {
+                    history_start = start;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+
+    let mut new_lines: Vec<&str> = Vec::new();
+    let mut quoted: Vec<&str> = Vec::new();
+    let mut last_was_quote = false;
+    for idx in 0..history_start {
+        if kinds[idx] == Kind::Quoted || in_quote[idx] {
+            quoted.push(&lines[idx]);
+            last_was_quote = true;
+        } else {
+            let after_blank = new_lines.last().is_none_or(|l| l.trim().is_empty());
+            if last_was_quote && kinds[idx] != Kind::Blank && !after_blank {
+                // Keep paragraphs apart where a quote was cut out between them.
+                new_lines.push("");
+            }
+            last_was_quote = false;
+            new_lines.push(&lines[idx]);
+        }
+    }
+    quoted.extend(lines[history_start..].iter().map(String::as_str));
+    let (new_text, signature) = signature::split(&new_lines);
+    NewText {
+        new_text,
+        quoted_text: join_trimmed(&quoted),
+        signature,
+    }
+}
+
+/// Joins lines and trims blank lines and white space at both ends.
+pub(crate) fn join_trimmed(lines: &[&str]) -> String {
+    let joined = lines
+        .iter()
+        // The "-- " delimiter keeps its space; other lines lose trailing blanks.
+        .map(|l| {
+            if l.trim_end() == "--" {
+                *l
+            } else {
+                l.trim_end()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    joined.trim_start().trim_end_matches('\n').to_string()
+}
+
+fn next_non_blank(kinds: &[Kind], from: usize) -> Option<usize> {
+    (from..kinds.len()).find(|&j| kinds[j] != Kind::Blank)
+}
+
+/// True when line `i` starts a header block: a From/Sent/Subject-like key
+/// with at least one more key below it, including a sender and a date or
+/// subject.
+fn header_block_at(lines: &[String], kinds: &[Kind], i: usize) -> bool {
+    let Some(first) = patterns::header_key(&lines[i]) else {
+        return false;
+    };
+    if first == HeaderKey::Weak {
+        return false;
+    }
+    let mut has_from = first == HeaderKey::From;
+    let mut has_strong = first == HeaderKey::Strong;
+    let mut count = 1;
+    let mut others = 0;
+    let mut blanks = 0;
+    for j in i + 1..lines.len().min(i + 1 + HEADER_BLOCK_WINDOW) {
+        match kinds[j] {
+            Kind::Blank => {
+                blanks += 1;
+                if blanks > 2 {
+                    break;
+                }
+            }
+            Kind::Quoted => break,
+            Kind::Text => match patterns::header_key(&lines[j]) {
+                Some(key) => {
+                    count += 1;
+                    has_from |= key == HeaderKey::From;
+                    has_strong |= key == HeaderKey::Strong;
+                }
+                None => {
+                    // Wrapped header values; a real paragraph ends the block.
+                    others += 1;
+                    if others > 2 {
+                        break;
+                    }
+                }
+            },
+        }
+        if count >= 2 && has_from && has_strong {
+            return true;
+        }
+    }
+    false
+}
+
+/// An attribution whose last line is `end`; returns its first line and
+/// strength. Wrapped attributions (Gmail breaks long ones) are joined back.
+fn attribution_ending_at(
+    lines: &[String],
+    kinds: &[Kind],
+    end: usize,
+) -> Option<(usize, Attribution)> {
+    let last = lines[end].trim_end();
+    if !(last.ends_with(':') || last.ends_with('：')) {
+        return None;
+    }
+    let mut start = end;
+    let mut best = patterns::attribution(last);
+    let mut block = last.trim().to_string();
+    while end + 1 - start < MAX_ATTRIBUTION_LINES && start > 0 {
+        let prev_idx = start - 1;
+        if kinds[prev_idx] != Kind::Text || !continues_into(&lines[prev_idx], &lines[start]) {
+            break;
+        }
+        let candidate = format!("{} {}", lines[prev_idx].trim(), block);
+        let strength = patterns::attribution(&candidate);
+        if strength == Attribution::No {
+            break;
+        }
+        start = prev_idx;
+        block = candidate;
+        if strength == Attribution::Strong || best == Attribution::No {
+            best = strength;
+        }
+    }
+    (best != Attribution::No).then_some((start, best))
+}
+
+/// Whether `prev` looks like the first half of a wrapped attribution that
+/// continues on `next` (rather than a sentence of its own).
+fn continues_into(prev: &str, next: &str) -> bool {
+    let prev = prev.trim_end();
+    if prev.ends_with(['.', '!', '?', '。', '！', '？']) {
+        return false;
+    }
+    let next_start = next.trim_start().chars().next();
+    prev.ends_with(['<', ',', '(', '"'])
+        || prev.contains('@')
+        || prev.chars().any(|c| c.is_ascii_digit())
+        || next_start.is_some_and(|c| c == '<' || c == '(' || c.is_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Case {
+        name: &'static str,
+        body: &'static str,
+        new_text: &'static str,
+        signature: &'static str,
+    }
+
+    const CASES: &[Case] = &[
+        Case {
+            name: "gmail top post",
+            body: "Hello\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Megan One <xxx@gmail.com> wrote:\n\n> Hi\n",
+            new_text: "Hello",
+            signature: "",
+        },
+        Case {
+            name: "wrapped gmail attribution",
+            body: "Sure thing\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Megan One <\nxxx@gmail.com> wrote:\n> Hi\n",
+            new_text: "Sure thing",
+            signature: "",
+        },
+        Case {
+            name: "bottom post keeps text after the quote",
+            body: "On 04/02/2012 06:26 PM, Megan One wrote:\n> Hi\nHello",
+            new_text: "Hello",
+            signature: "",
+        },
+        Case {
+            name: "interleaved answers are all kept",
+            body: "> question one?\nanswer one\n\n> question two?\nanswer two\n",
+            new_text: "answer one\n\nanswer two",
+            signature: "",
+        },
+        Case {
+            name: "outlook header block in german",
+            body: "Danke!\n\nVon: Hans <h@example.de>\nGesendet: Montag, 2. April 2012 18:26\nAn: Support\nBetreff: Test\n\nHallo\n",
+            new_text: "Danke!",
+            signature: "",
+        },
+        Case {
+            name: "original message separator in french",
+            body: "Merci\n\n-------- Message d'origine --------\nDe : a@b.fr\nHi\n",
+            new_text: "Merci",
+            signature: "",
+        },
+        Case {
+            name: "unquoted history after a german attribution",
+            body: "Ja, passt.\n\nAm 02.04.2012 um 18:26 schrieb Hans <h@example.de>:\n\nHallo, passt das?\n",
+            new_text: "Ja, passt.",
+            signature: "",
+        },
+        Case {
+            name: "dash dash signature",
+            body: "Hello\n\n-- \nJohn Doe\nACME Inc.\n",
+            new_text: "Hello",
+            signature: "-- \nJohn Doe\nACME Inc.",
+        },
+        Case {
+            name: "mobile signature in spanish",
+            body: "Hola\n\nEnviado desde mi iPhone\n\nEl 2 abr 2012, a las 18:26, Juan <j@example.es> escribió:\n\n> Hi\n",
+            new_text: "Hola",
+            signature: "Enviado desde mi iPhone",
+        },
+        Case {
+            name: "sign-off block",
+            body: "Hi. I am fine.\n\nThanks,\nAlex\n",
+            new_text: "Hi. I am fine.",
+            signature: "Thanks,\nAlex",
+        },
+        Case {
+            name: "a lone thanks is the message itself",
+            body: "Thanks!\n",
+            new_text: "Thanks!",
+            signature: "",
+        },
+        Case {
+            name: "colon sentences are not attributions",
+            body: "Here is the list:\n- apples\n- pears\n",
+            new_text: "Here is the list:\n- apples\n- pears",
+            signature: "",
+        },
+        Case {
+            name: "russian outlook header block",
+            body: "Спасибо\n\nОт: Иван\nОтправлено: 26 июня 2014 г. 15:05\nКому: Alex\nТема: Test\n\nПривет\n",
+            new_text: "Спасибо",
+            signature: "",
+        },
+        Case {
+            name: "japanese gmail attribution",
+            body: "了解しました。\n\n2012年4月2日(月) 18:26 Taro <taro@example.jp>:\n\n> こんにちは\n",
+            new_text: "了解しました。",
+            signature: "",
+        },
+    ];
+
+    #[test]
+    fn plain_text_cases_split_as_expected() {
+        for case in CASES {
+            let got = split(case.body);
+            assert_eq!(
+                got.new_text.trim_end(),
+                case.new_text,
+                "{}: {got:?}",
+                case.name
+            );
+            assert_eq!(got.signature, case.signature, "{}: {got:?}", case.name);
+        }
+    }
+
+    #[test]
+    fn quoted_part_keeps_the_history() {
+        let got = split("Hello\n\nOn Mon, Apr 2, 2012 at 6:26 PM, Bob <b@x.org> wrote:\n> Hi\n");
+        assert!(got.quoted_text.starts_with("On Mon"), "{got:?}");
+        assert!(got.quoted_text.ends_with("> Hi"), "{got:?}");
+    }
+}

@@ -1,0 +1,125 @@
+//! Separates the signature from the end of the customer's new text.
+//!
+//! The signature is always a suffix of the new lines, so `new_text` followed
+//! by `signature` is what the customer wrote. It starts at the earliest of:
+//! the `-- ` delimiter, a device/app signature ("Sent from my iPhone") near
+//! the end, or a sign-off line ("Thanks,", "Mit freundlichen Grüßen")
+//! followed by a few short lines.
+
+use crate::mail::new_text::lines::join_trimmed;
+use crate::mail::new_text::patterns;
+
+/// Longest signature after a `-- ` delimiter, in non-blank lines; past this
+/// the dashes are more likely part of the text.
+const MAX_DELIMITED_SIGNATURE: usize = 20;
+/// How close to the end a device signature must be, in non-blank lines.
+const MOBILE_SIGNATURE_TAIL: usize = 6;
+/// Lines a sign-off block may have after the sign-off line.
+const MAX_SIGN_OFF_TAIL: usize = 5;
+/// Longest line inside a sign-off block.
+const MAX_SIGN_OFF_LINE: usize = 60;
+
+/// Splits new lines into (new text, signature). When there is a signature
+/// the new text ends with a line break, so the two concatenate back into
+/// the text as written.
+pub(crate) fn split(lines: &[&str]) -> (String, String) {
+    let start = signature_start(lines);
+    match start {
+        Some(k) => {
+            let new_text = join_trimmed(&lines[..k]);
+            let signature = join_trimmed(&lines[k..]);
+            if signature.is_empty() {
+                (new_text, signature)
+            } else if new_text.is_empty() {
+                (String::new(), signature)
+            } else {
+                (format!("{new_text}\n"), signature)
+            }
+        }
+        None => (join_trimmed(lines), String::new()),
+    }
+}
+
+fn signature_start(lines: &[&str]) -> Option<usize> {
+    let non_blank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let first_text = *non_blank.first()?;
+    let mut best: Option<usize> = None;
+    let mut consider = |k: usize| best = Some(best.map_or(k, |b| b.min(k)));
+
+    if let Some(k) = lines
+        .iter()
+        .position(|l| patterns::is_signature_delimiter(l))
+    {
+        let after = non_blank.iter().filter(|&&i| i > k).count();
+        if after <= MAX_DELIMITED_SIGNATURE {
+            consider(k);
+        }
+    }
+    let tail_from = non_blank.len().saturating_sub(MOBILE_SIGNATURE_TAIL);
+    if let Some(&k) = non_blank[tail_from..]
+        .iter()
+        .find(|&&i| patterns::is_mobile_signature(lines[i]))
+    {
+        consider(k);
+    }
+    // A sign-off only opens a signature when something was written above it.
+    for (pos, &k) in non_blank.iter().enumerate() {
+        if k == first_text || !patterns::is_sign_off(lines[k]) {
+            continue;
+        }
+        let tail = &non_blank[pos + 1..];
+        if tail.len() <= MAX_SIGN_OFF_TAIL
+            && tail
+                .iter()
+                .all(|&i| lines[i].trim().chars().count() <= MAX_SIGN_OFF_LINE)
+        {
+            consider(k);
+            break;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> (String, String) {
+        let lines: Vec<&str> = text.split('\n').collect();
+        split(&lines)
+    }
+
+    #[test]
+    fn delimiter_starts_the_signature() {
+        assert_eq!(run("Hi\n-- \nBob"), ("Hi\n".into(), "-- \nBob".into()));
+    }
+
+    #[test]
+    fn long_text_after_dashes_is_not_a_signature() {
+        let body = format!("Hi\n--\n{}", "line\n".repeat(30));
+        assert_eq!(run(&body).1, "");
+    }
+
+    #[test]
+    fn device_signature_is_found_near_the_end_only() {
+        assert_eq!(run("Hello\n\nSent from my iPhone").1, "Sent from my iPhone");
+        let body = format!("Sent from my iPhone\n{}", "more text here\n".repeat(10));
+        assert_eq!(run(&body).1, "");
+    }
+
+    #[test]
+    fn sign_off_with_long_tail_is_text() {
+        let body = "Thanks for the answer\nRegards,\nthis is a line that is very long and is definitely not a name or title at all\n";
+        assert_eq!(run(body).1, "");
+    }
+
+    #[test]
+    fn earliest_signature_start_wins() {
+        assert_eq!(
+            run("Hello\n\nBest regards,\nAnna\n-- \nACME\nSent from my iPad").1,
+            "Best regards,\nAnna\n-- \nACME\nSent from my iPad"
+        );
+    }
+}

@@ -1,0 +1,328 @@
+//! Bounces: recognise delivery status notifications, RFC 3464 or not, and
+//! find the failed recipients and status they name.
+//!
+//! RFC 3464 reports are read field by field (`Final-Recipient`, `Action`,
+//! `Status`). The many MTAs that bounce without a report part (Exim,
+//! qmail, older Postfix, Gmail, Office 365, Yahoo…) are recognised by their
+//! subject, sender and wording, and their recipients read from the
+//! human-readable part above the returned message.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::mail::parse::ParsedMail;
+use crate::mail::screen::Bounce;
+
+fn re(pattern: &str) -> Regex {
+    // Constant patterns, exercised by the tests below.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bounce pattern {pattern:?}: {e}"))
+}
+
+/// Subjects of bounces in the wording of many MTAs and languages.
+static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|delivery delayed|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|配信不能|配信エラー|无法投递|退信|無法傳遞|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
+    )
+});
+
+/// Wording of the human-readable part of a bounce.
+static BODY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your|the) message|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned)",
+    )
+});
+
+/// Where the returned original message starts in a bounce body; recipients
+/// are only looked for above it.
+static RETURNED_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?im)^\s*(-{2,}\s*(this is a copy of|below this line is a copy|original message|forwarded message|original headers|message header follows|unsent message below|returned message)|original message headers:|(return-path|received|dkim-signature|message-id|x-received):\s|-+\s*original message follows\s*-+)",
+    )
+});
+
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+",
+    )
+});
+
+/// A line that is only an address (with brackets, `mailto:` echo, colon).
+static ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^\s*(?:rcpt to:\s*)?[<(\x22]?(?P<a>[^\s<>()\x22]+@[^\s<>()\x22:]+)[>)\x22]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
+    )
+});
+
+/// Sentences naming the recipient: "Your message to X couldn't be delivered".
+static RECIPIENT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:)\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
+    )
+});
+
+static ENHANCED_STATUS: LazyLock<Regex> = LazyLock::new(|| re(r"\b([245]\.\d{1,3}\.\d{1,3})\b"));
+
+/// True when the message is a bounce or delay notice.
+pub(crate) fn is_bounce(
+    mail: &ParsedMail,
+    system_sender: bool,
+    null_sender: bool,
+    auto: bool,
+) -> bool {
+    if mail.report.delivery_status.is_some()
+        || mail.report.report_type.as_deref() == Some("delivery-status")
+        || mail.header("x-failed-recipients").is_some()
+        || mail.header("x-ms-exchange-message-is-ndr").is_some()
+    {
+        return true;
+    }
+    let subject = SUBJECT.is_match(&mail.subject);
+    let sender = system_sender || null_sender || auto;
+    if subject && sender {
+        return true;
+    }
+    // The body is only read when subject or sender already point at a
+    // bounce: ordinary mail never pays for the scan.
+    (subject || system_sender || null_sender) && BODY.is_match(report_area(&mail.text))
+}
+
+/// The failed recipients and status a bounce names.
+pub(crate) fn details(mail: &ParsedMail, exclude: &[String]) -> Bounce {
+    // The report part, or report fields inlined in the text by MTAs that
+    // do not send a separate part.
+    let inline = mail.text.to_ascii_lowercase().contains("final-recipient:");
+    let ds = mail
+        .report
+        .delivery_status
+        .as_deref()
+        .or(inline.then_some(mail.text.as_str()));
+    if let Some(ds) = ds {
+        let bounce = from_delivery_status(ds);
+        if !bounce.recipients.is_empty() {
+            return bounce;
+        }
+    }
+    let mut recipients: Vec<String> = mail
+        .header_all("x-failed-recipients")
+        .flat_map(|v| {
+            ADDRESS
+                .find_iter(v)
+                .map(|m| m.as_str().to_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let report = report_area(&mail.text);
+    if recipients.is_empty() {
+        recipients = from_text(report, exclude);
+    }
+    if recipients.is_empty() {
+        // Last resort: the single To of the returned original.
+        if let Some(headers) = &mail.report.returned_headers {
+            let to: Vec<String> = original_to(headers);
+            if to.len() == 1 {
+                recipients = to;
+            }
+        }
+    }
+    recipients.retain(|r| !exclude.contains(r));
+    dedupe(&mut recipients);
+    let status = ENHANCED_STATUS.captures(report).map(|c| c[1].to_string());
+    let permanent = status.as_deref().is_none_or(|s| s.starts_with('5'))
+        && !mail.subject.to_lowercase().contains("delay");
+    Bounce {
+        recipients,
+        status,
+        permanent,
+    }
+}
+
+/// The part of a bounce body above the returned original message.
+fn report_area(text: &str) -> &str {
+    let head = match RETURNED_MESSAGE.find(text) {
+        Some(m) => &text[..m.start()],
+        None => text,
+    };
+    // A bound for hostile input: reports are short.
+    let mut end = head.len().min(32 * 1024);
+    while !head.is_char_boundary(end) {
+        end -= 1;
+    }
+    &head[..end]
+}
+
+fn from_delivery_status(ds: &str) -> Bounce {
+    let mut failed: Vec<(String, Option<String>)> = Vec::new();
+    let mut delayed: Vec<(String, Option<String>)> = Vec::new();
+    // Per-recipient groups are separated by blank lines; the first group is
+    // per-message. Unfold continuation lines first.
+    for group in ds.replace("\r\n", "\n").split("\n\n") {
+        // Original-Recipient is the address as we sent it; Final-Recipient
+        // the one the MTA last tried (after aliasing). Both are reported.
+        let mut original = None;
+        let mut last = None;
+        let mut action = String::new();
+        let mut status = None;
+        for line in group.lines() {
+            let Some((key, value)) = line.split_once(':') else {
+                continue;
+            };
+            let value = value.trim();
+            match key.trim().to_ascii_lowercase().as_str() {
+                "final-recipient" => last = address_of(value),
+                "original-recipient" => original = address_of(value),
+                "action" => action = value.to_ascii_lowercase(),
+                "status" => status = ENHANCED_STATUS.captures(value).map(|c| c[1].to_string()),
+                _ => {}
+            }
+        }
+        let is_delay = action.starts_with("delayed")
+            || (action.is_empty() && status.as_deref().is_some_and(|s| s.starts_with('4')));
+        let is_failure = !is_delay && (action.is_empty() || action.starts_with("failed"));
+        for recipient in [original, last].into_iter().flatten() {
+            if is_delay {
+                delayed.push((recipient, status.clone()));
+            } else if is_failure {
+                failed.push((recipient, status.clone()));
+            }
+        }
+    }
+    let permanent = !failed.is_empty();
+    let chosen = if permanent { failed } else { delayed };
+    let status = chosen.iter().find_map(|(_, s)| s.clone());
+    let mut recipients: Vec<String> = chosen.into_iter().map(|(r, _)| r).collect();
+    dedupe(&mut recipients);
+    Bounce {
+        recipients,
+        status,
+        permanent,
+    }
+}
+
+/// `rfc822; user@example.com` → `user@example.com`.
+fn address_of(value: &str) -> Option<String> {
+    let value = value.split_once(';').map_or(value, |(_, v)| v);
+    ADDRESS.find(value).map(|m| m.as_str().to_lowercase())
+}
+
+fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in report.lines() {
+        if let Some(c) = ADDRESS_LINE.captures(line) {
+            let rest = c.name("rest").map_or("", |m| m.as_str());
+            // "<addr>: host said ..." or an address alone on its line.
+            let bracketed = line.trim_start().starts_with('<') && line.contains(">:");
+            let address = c.name("a").and_then(|m| ADDRESS.find(m.as_str()));
+            if let Some(a) = address.filter(|_| rest.is_empty() || bracketed) {
+                found.push(a.as_str().to_lowercase());
+            }
+        }
+    }
+    found.retain(|a| !exclude.contains(a) && !is_system_address(a));
+    if found.is_empty() {
+        for c in RECIPIENT_SENTENCE.captures_iter(report) {
+            if let Some(a) = c.name("a").and_then(|m| ADDRESS.find(m.as_str())) {
+                found.push(a.as_str().to_lowercase());
+            }
+        }
+        found.retain(|a| !exclude.contains(a) && !is_system_address(a));
+    }
+    found.truncate(50);
+    found
+}
+
+fn is_system_address(addr: &str) -> bool {
+    let local = addr.split('@').next().unwrap_or_default();
+    matches!(
+        local,
+        "mailer-daemon" | "postmaster" | "mail-daemon" | "maildaemon"
+    )
+}
+
+fn original_to(headers: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_to = false;
+    for line in headers.lines() {
+        if line.starts_with([' ', '\t']) {
+            if in_to {
+                out.extend(ADDRESS.find_iter(line).map(|m| m.as_str().to_lowercase()));
+            }
+            continue;
+        }
+        in_to = line.to_ascii_lowercase().starts_with("to:");
+        if in_to {
+            out.extend(ADDRESS.find_iter(line).map(|m| m.as_str().to_lowercase()));
+        }
+    }
+    out
+}
+
+fn dedupe(list: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|a| seen.insert(a.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3464_report_names_failed_recipient_and_status() {
+        let ds = "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; User@Example.COM\nAction: failed\nStatus: 5.1.1\n\nFinal-Recipient: rfc822; ok@example.com\nAction: delivered\nStatus: 2.0.0\n";
+        let b = from_delivery_status(ds);
+        assert_eq!(b.recipients, vec!["user@example.com".to_string()]);
+        assert_eq!(b.status.as_deref(), Some("5.1.1"));
+        assert!(b.permanent);
+    }
+
+    #[test]
+    fn delay_reports_are_not_permanent() {
+        let ds = "Final-Recipient: rfc822; slow@example.com\nAction: delayed\nStatus: 4.4.7\n";
+        let b = from_delivery_status(ds);
+        assert_eq!(b.recipients, vec!["slow@example.com".to_string()]);
+        assert!(!b.permanent);
+    }
+
+    #[test]
+    fn mta_prose_yields_recipients() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "The following address(es) failed:\n\n  kijitora@example.ed.jp\n    SMTP error from remote mail server after MAIL FROM:<me@example.jp>:\n    550 5.7.0 <me@example.jp>... no\n",
+                "kijitora@example.ed.jp",
+            ),
+            (
+                "Delivery to the following recipient failed permanently:\n\n     userunknown@example.jp\n\nTechnical details\n",
+                "userunknown@example.jp",
+            ),
+            (
+                "Hi. This is the qmail-send program at example.net.\n\n<nobody@example.net>:\nSorry, no mailbox here by that name. (#5.1.1)\n",
+                "nobody@example.net",
+            ),
+            (
+                "<gone@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 User unknown\n",
+                "gone@example.org",
+            ),
+            (
+                "Delivery has failed to these recipients or groups:\n\nkijitora@example.onmicrosoft.com<mailto:kijitora@example.onmicrosoft.com>\nThe email address couldn't be found.\n",
+                "kijitora@example.onmicrosoft.com",
+            ),
+            (
+                "Your message to lost@example.com couldn't be delivered.\n",
+                "lost@example.com",
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(
+                from_text(body, &["me@example.jp".to_string()]),
+                vec![want.to_string()],
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn returned_message_is_not_searched() {
+        let text = "Mail delivery failed\n\n------ This is a copy of the message, including all the headers. ------\n\nother@example.com\n";
+        assert!(!report_area(text).contains("other@"));
+    }
+}
