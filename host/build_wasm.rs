@@ -21,6 +21,7 @@ fn build_wasm_packages(
         .nth(3)
         .map(|p| p.join(format!("wasm-components{variant}")))
         .unwrap_or_else(|| out_dir.join(format!("wasm-components{variant}")));
+    ensure_wasm_target();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = std::process::Command::new(cargo);
     cmd.current_dir(workspace)
@@ -61,6 +62,31 @@ fn build_wasm_packages(
             (package.to_string(), path)
         })
         .collect()
+}
+
+/// rust-toolchain.toml names the wasm32-wasip2 target, but rustup does not
+/// add targets to a toolchain that is already installed: add it here when
+/// the sysroot lacks it, so a fresh machine needs no manual step.
+fn ensure_wasm_target() {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = std::process::Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| std::path::PathBuf::from(s.trim()));
+    let installed = sysroot.is_some_and(|root| root.join("lib/rustlib/wasm32-wasip2").is_dir());
+    if installed {
+        return;
+    }
+    println!("cargo:warning=adding the wasm32-wasip2 target with rustup");
+    let status = std::process::Command::new("rustup")
+        .args(["target", "add", "wasm32-wasip2"])
+        .env_remove("RUSTUP_TOOLCHAIN_SOURCE")
+        .status();
+    if !matches!(status, Ok(s) if s.success()) {
+        println!("cargo:warning=`rustup target add wasm32-wasip2` failed; the component build will say why");
+    }
 }
 
 /// Tells cargo to rerun the build script when guest sources change.

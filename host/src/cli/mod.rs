@@ -1,7 +1,10 @@
 //! The `mailbot` command line: serve, check, inspect, and the plugin
 //! developer's commands. Errors are sentences, never panics.
 
+mod inspect;
 mod plugin_dev;
+pub mod policy_run;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -17,9 +20,51 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the host: answer the configured inboxes until SIGTERM or Ctrl-C.
+    Serve {
+        /// Configuration file; without it, the built-in default (one
+        /// generated inbox on 127.0.0.1:2525, replies to the outbox folder).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Sign in to every configured mailbox over IMAP and SMTP.
+    Check {
+        /// Configuration file.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Show what mailbot sees in one message.
+    Inspect {
+        /// The message (`.eml`).
+        file: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run policy plugins on a message.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Develop plugins.
     #[command(subcommand)]
     Plugin(PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Run every hook of the given plugins, in order, on one message.
+    Run {
+        /// A plugin component; repeat for a chain, asked in order.
+        #[arg(long = "plugin", required = true)]
+        plugins: Vec<PathBuf>,
+        /// A setting `KEY=VALUE` for every plugin, or `PLUGIN.KEY=VALUE`.
+        #[arg(long = "config")]
+        settings: Vec<String>,
+        /// The message (`.eml`).
+        message: PathBuf,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,6 +92,12 @@ impl Cli {
     /// Runs the command; the error is printed by `main` as one sentence.
     pub fn run(self) -> anyhow::Result<()> {
         match self.command {
+            Command::Serve { config } => serve::serve(config.as_deref()),
+            Command::Check { config } => serve::check(config.as_deref()),
+            Command::Inspect { file, json } => inspect::run(&file, json),
+            Command::Policy(PolicyCommand::Run { plugins, settings, message, json }) => {
+                policy_run::run(&plugins, &settings, &message, json)
+            }
             Command::Plugin(PluginCommand::New { name, dir, sdk }) => {
                 let root = plugin_dev::new_plugin(&name, &dir, sdk.as_deref())?;
                 println!("created {}", root.display());

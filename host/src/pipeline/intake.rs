@@ -1,0 +1,119 @@
+//! Where the transports hand over mail: each message is stored durably
+//! (`Received`) before the transport acknowledges it (`\Seen`, `250`), and
+//! the workers are woken.
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::store::{self, InsertOutcome, NewMessage, Store};
+use crate::transport::imap::{InboundMail, InboundSink, SinkError};
+use crate::transport::smtp_in::SmtpInHandler;
+
+/// Stores inbound mail for the pipeline.
+pub struct Intake {
+    store: Arc<dyn Store>,
+    // Woken after every stored message.
+    wake: Arc<Notify>,
+    // Domain of generated addresses, lower-case; none without SMTP in.
+    inbound_domain: Option<String>,
+}
+
+impl std::fmt::Debug for Intake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Intake").field("inbound_domain", &self.inbound_domain).finish_non_exhaustive()
+    }
+}
+
+impl Intake {
+    /// Intake into `store`, waking `wake`.
+    pub fn new(store: Arc<dyn Store>, wake: Arc<Notify>, inbound_domain: Option<String>) -> Self {
+        Intake { store, wake, inbound_domain }
+    }
+
+    async fn insert(&self, message: NewMessage) -> store::Result<InsertOutcome> {
+        let outcome = self.store.insert_received(message).await?;
+        if let InsertOutcome::Inserted(id) = &outcome {
+            tracing::debug!(message = %id, "mail stored");
+            self.wake.notify_one();
+        }
+        Ok(outcome)
+    }
+
+    /// The generated inbox `rcpt` is addressed to, if it exists.
+    async fn generated_inbox(&self, rcpt: &str) -> Option<store::Inbox> {
+        let domain = self.inbound_domain.as_deref()?;
+        let rcpt = store::normalize_email(rcpt);
+        let (local, rcpt_domain) = rcpt.rsplit_once('@')?;
+        if rcpt_domain != domain {
+            return None;
+        }
+        // Sub-addressing: slug+anything@domain reaches slug@domain.
+        let slug = local.split('+').next().unwrap_or(local);
+        match self.store.inbox_by_slug(slug).await {
+            Ok(inbox) => inbox,
+            Err(e) => {
+                tracing::error!(error = %e, "looking up a generated inbox");
+                None
+            }
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl InboundSink for Intake {
+    async fn accept(&self, mail: InboundMail) -> Result<(), SinkError> {
+        let inbox = self
+            .store
+            .inbox_by_address(&mail.account)
+            .await
+            .map_err(|e| SinkError(format!("looking up inbox {}: {e}", mail.account)))?
+            .ok_or_else(|| SinkError(format!("no inbox has the address {}", mail.account)))?;
+        let message = NewMessage {
+            inbox_id: inbox.id,
+            source_key: format!("imap:{}:{}:{}:{}", mail.account, mail.mailbox, mail.uidvalidity, mail.uid),
+            source: format!("imap:{}:{}", mail.account, mail.mailbox),
+            raw: mail.raw,
+            received_at: store::now_ms(),
+        };
+        self.insert(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| SinkError(format!("storing mail: {e}")))
+    }
+}
+
+#[async_trait::async_trait]
+impl SmtpInHandler for Intake {
+    async fn accepts_recipient(&self, rcpt: &str) -> bool {
+        self.generated_inbox(rcpt).await.is_some()
+    }
+
+    async fn deliver(&self, _mail_from: &str, recipients: &[String], raw: Vec<u8>) -> Result<(), String> {
+        let mut inboxes: Vec<store::Inbox> = Vec::new();
+        for rcpt in recipients {
+            if let Some(inbox) = self.generated_inbox(rcpt).await
+                && !inboxes.iter().any(|i| i.id == inbox.id)
+            {
+                inboxes.push(inbox);
+            }
+        }
+        if inboxes.is_empty() {
+            return Err("no recipient is a live generated address".into());
+        }
+        // Keyed by content: a client that retries after losing our `250`
+        // (or after we crashed before sending it) does not store it twice.
+        let content_hash = blake3::hash(&raw).to_hex();
+        for inbox in inboxes {
+            let message = NewMessage {
+                source_key: format!("smtp:{}:{content_hash}", inbox.id),
+                source: "smtp".into(),
+                inbox_id: inbox.id,
+                raw: raw.clone(),
+                received_at: store::now_ms(),
+            };
+            self.insert(message).await.map_err(|e| format!("storing mail: {e}"))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,13 @@
+//! The one integration-test binary: each module is a group of tests, and
+//! `support` starts the real servers they run against (see its docs).
+
+mod support;
+
+mod crash_safety;
+mod plugin_runtime;
+mod serve_generated;
+mod serve_mailbox;
+mod serve_recovery;
+mod transport_imap;
+mod transport_oauth;
+mod transport_smtp;
