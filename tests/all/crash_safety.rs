@@ -113,7 +113,7 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
 
     // Kill at random points: while mail arrives, and while it is worked on.
     for kill in 0..KILLS {
-        tokio::time::sleep(Duration::from_millis(200 + random.next(1500))).await;
+        tokio::time::sleep(Duration::from_millis(300 + random.next(2500))).await;
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");
         eprintln!(

@@ -11,7 +11,6 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::mail::parse::{ParseLimits, parse};
-use crate::mail::thread::ThreadKeys;
 use crate::pipeline::records;
 use crate::plugins::types as wit;
 use crate::plugins::{
@@ -114,10 +113,9 @@ pub fn evaluate(plugins: &[PathBuf], settings: &[String], message: &Path) -> any
     }
     let chain = PolicyChain::new(registry, bindings, HostServices::in_memory());
 
-    let keys = ThreadKeys::from(&mail);
     let delivered_to = mail.to.first().map(|m| m.email.clone()).unwrap_or_default();
     let now = crate::store::now_ms();
-    let msg = records::message("cli", &mail, &delivered_to, &keys.normalized_subject, now, true);
+    let msg = records::message("cli", &mail, &delivered_to, now, true);
     let inbox = wit::Inbox { id: "cli".into(), name: delivered_to.clone(), address: delivered_to };
     let bot = wit::Bot { id: "cli".into(), name: "cli".into(), backstory: String::new() };
     let mut conv = wit::Conversation {

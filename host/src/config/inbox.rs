@@ -222,6 +222,11 @@ pub(super) fn resolve_inboxes(
 ) -> Vec<InboxSettings> {
     let mut inboxes: Vec<InboxSettings> = Vec::new();
     for section in &file.inboxes {
+        if let Some(bot) = &section.bot
+            && !bots.contains(&bot.as_str())
+        {
+            problems.push(format!("inbox `{}` names unknown bot `{bot}`", section.name));
+        }
         let address = match (&section.address, &section.slug) {
             (Some(address), None) => address.trim().to_lowercase(),
             (None, Some(slug)) => match smtp_in {
@@ -242,11 +247,6 @@ pub(super) fn resolve_inboxes(
                 continue;
             }
         };
-        if let Some(bot) = &section.bot
-            && !bots.contains(&bot.as_str())
-        {
-            problems.push(format!("inbox `{}` names unknown bot `{bot}`", section.name));
-        }
         let mut settings = settings_for(Some(section), section.name.clone(), address, defaults, problems);
         settings.slug = section.slug.as_ref().map(|s| s.trim().to_lowercase());
         inboxes.push(settings);

@@ -75,7 +75,7 @@ slug = "x"
     assert_eq!(inbox.content_type, ContentType::Html);
     assert_eq!(inbox.max_attachment_bytes, 0);
     let sig = inbox.plugins.iter().find(|p| p.name == "signature-template").expect("signature plugin");
-    assert_eq!(sig.config.get("template").map(String::as_str), Some("Regards, {{ sender_name }}"));
+    assert_eq!(sig.config.get("text").map(String::as_str), Some("Regards, {{ sender_name }}"));
 }
 
 #[test]

@@ -239,7 +239,8 @@ fn base(
 /// `Re: ` once, in front of the parent's subject without its reply prefixes.
 pub fn reply_subject(parent_subject: &str) -> String {
     let cleaned = clean_header(parent_subject);
-    let rest = strip_reply_prefixes(&cleaned).trim();
+    // Runs of whitespace collapse: encoded words do not keep them anyway.
+    let rest = strip_reply_prefixes(&cleaned).split_whitespace().collect::<Vec<_>>().join(" ");
     if rest.is_empty() {
         "Re:".to_string()
     } else {

@@ -92,8 +92,16 @@ impl From<&ParsedMail> for ThreadKeys {
 }
 
 /// Strips `Re:`, `AW:`, `SV:`, `Fwd:`, counters (`Re[2]:`) and `[tags]`
-/// from the front of a subject, repeatedly, and folds case and spaces.
+/// from the front of a subject, repeatedly, and folds case and spaces: the
+/// key threading compares.
 pub fn normalize_subject(subject: &str) -> String {
+    bare_subject(subject).to_lowercase()
+}
+
+/// The subject as the customer wrote it, without the prefixes and tags
+/// [`normalize_subject`] strips; case kept, spaces collapsed. What plugins
+/// see and templates quote.
+pub fn bare_subject(subject: &str) -> String {
     let mut rest = subject.trim();
     loop {
         let before = rest;
@@ -107,10 +115,7 @@ pub fn normalize_subject(subject: &str) -> String {
             break;
         }
     }
-    rest.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    rest.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Strips reply prefixes only (not `Fwd:` or tags): what a reply subject

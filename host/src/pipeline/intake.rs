@@ -101,12 +101,10 @@ impl SmtpInHandler for Intake {
         if inboxes.is_empty() {
             return Err("no recipient is a live generated address".into());
         }
-        // Keyed by content: a client that retries after losing our `250`
-        // (or after we crashed before sending it) does not store it twice.
-        let content_hash = blake3::hash(&raw).to_hex();
+        let identity = smtp_identity(&raw);
         for inbox in inboxes {
             let message = NewMessage {
-                source_key: format!("smtp:{}:{content_hash}", inbox.id),
+                source_key: format!("smtp:{}:{identity}", inbox.id),
                 source: "smtp".into(),
                 inbox_id: inbox.id,
                 raw: raw.clone(),
@@ -115,5 +113,55 @@ impl SmtpInHandler for Intake {
             self.insert(message).await.map_err(|e| format!("storing mail: {e}"))?;
         }
         Ok(())
+    }
+}
+
+/// What identifies a message arriving over SMTP, so a client that retries
+/// after losing our `250` (or after we crashed before sending it) does not
+/// get it stored, and answered, twice: its Message-ID, or without one a hash
+/// of the message as the client sent it (our `Received` line, which carries
+/// the time, left out).
+fn smtp_identity(raw: &[u8]) -> String {
+    let message_id = mail_parser::MessageParser::new()
+        .parse_headers(raw)
+        .and_then(|m| m.message_id().map(|id| id.trim().to_lowercase()))
+        .filter(|id| !id.is_empty());
+    match message_id {
+        Some(id) => format!("id:{id}"),
+        None => format!("hash:{}", blake3::hash(without_first_header(raw)).to_hex()),
+    }
+}
+
+/// `raw` after its first header field (with its folded lines).
+fn without_first_header(raw: &[u8]) -> &[u8] {
+    let mut at = 0;
+    while let Some(offset) = raw[at..].iter().position(|&b| b == b'\n') {
+        at += offset + 1;
+        if !matches!(raw.get(at), Some(b' ' | b'\t')) {
+            return &raw[at..];
+        }
+    }
+    &raw[raw.len()..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::smtp_identity;
+
+    #[test]
+    fn a_retried_smtp_message_has_the_same_identity_whenever_it_arrives() {
+        let first = b"Received: from a\r\n\tby mx; Mon, 23 Nov 2026 10:00:00 +0000\r\nSubject: hi\r\n\r\nbody\r\n";
+        let retry = b"Received: from a\r\n\tby mx; Mon, 23 Nov 2026 10:00:07 +0000\r\nSubject: hi\r\n\r\nbody\r\n";
+        let other = b"Received: from a\r\n\tby mx; Mon, 23 Nov 2026 10:00:07 +0000\r\nSubject: hi\r\n\r\nanother\r\n";
+        assert_eq!(smtp_identity(first), smtp_identity(retry));
+        assert_ne!(smtp_identity(first), smtp_identity(other));
+    }
+
+    #[test]
+    fn the_message_id_identifies_a_message_when_it_has_one() {
+        let a = b"Received: x\r\nMessage-ID: <M1@Example.net>\r\n\r\nbody one\r\n";
+        let b = b"Received: y\r\nMessage-ID: <m1@example.net>\r\n\r\nbody resent\r\n";
+        assert_eq!(smtp_identity(a), smtp_identity(b));
+        assert_eq!(smtp_identity(a), "id:m1@example.net");
     }
 }

@@ -33,7 +33,6 @@ pub fn message(
     id: &str,
     mail: &ParsedMail,
     delivered_to: &str,
-    normalized_subject: &str,
     received_at: i64,
     with_attachment_bytes: bool,
 ) -> wit::Message {
@@ -51,7 +50,7 @@ pub fn message(
         cc: mail.cc.iter().map(address).collect(),
         delivered_to: delivered_to.to_owned(),
         subject: mail.subject.clone(),
-        normalized_subject: normalized_subject.to_owned(),
+        normalized_subject: crate::mail::thread::bare_subject(&mail.subject),
         new_text: mail.body.new_text.clone(),
         quoted_text: mail.body.quoted_text.clone(),
         signature_text: mail.body.signature.clone(),

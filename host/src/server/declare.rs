@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use crate::config::{ChannelSettings, Config};
 use crate::store::{self, InboxKind, NewBot, NewChannel, NewInbox, Store};
+use crate::transport::accounts::{AccountAuth, Secret};
 
 /// Ids of what was declared.
 #[derive(Debug, Default)]
@@ -18,6 +19,11 @@ pub(super) struct Declared {
     /// Channel id by (normalised) account address.
     pub channel_of_account: HashMap<String, String>,
 }
+
+/// Key of the configured refresh token's hash in a channel's stored config.
+const CONFIGURED_TOKEN: &str = "configured_refresh_token_hash";
+/// Key of the newest refresh token the server rotated to (see `events.rs`).
+pub(super) const ROTATED_TOKEN: &str = "rotated_refresh_token";
 
 pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Result<Declared> {
     let mut bot_ids = HashMap::new();
@@ -32,19 +38,33 @@ pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Resul
     }
 
     let mut declared = Declared::default();
+    let existing = store.channels().await.context("cannot read the stored channels")?;
     for channel in &config.channels {
         for account in &channel.accounts {
-            let record = NewChannel {
-                name: channel_name(channel, &account.address),
-                kind: "imap".into(),
-                config: serde_json::json!({
-                    "channel": channel.name,
-                    "address": account.address,
-                    "imap": account.imap.to_string(),
-                    "smtp": account.smtp.as_ref().map(ToString::to_string),
-                    "mailbox": account.mailbox,
-                }),
-            };
+            let name = channel_name(channel, &account.address);
+            let mut record_config = serde_json::json!({
+                "channel": channel.name,
+                "address": account.address,
+                "imap": account.imap.to_string(),
+                "smtp": account.smtp.as_ref().map(ToString::to_string),
+                "mailbox": account.mailbox,
+            });
+            if let AccountAuth::OAuth2(source) = &account.auth {
+                let configured = blake3::hash(source.refresh_token().expose().as_bytes()).to_hex().to_string();
+                record_config[CONFIGURED_TOKEN] = configured.clone().into();
+                let stored = existing.iter().find(|c| c.name == name).map(|c| &c.config);
+                // A token rotated from the one still configured replaces it;
+                // a newly configured token (re-authorised) wins over both.
+                if let Some(stored) = stored
+                    && stored[CONFIGURED_TOKEN].as_str() == Some(configured.as_str())
+                    && let Some(rotated) = stored[ROTATED_TOKEN].as_str()
+                {
+                    source.use_refresh_token(Secret::new(rotated));
+                    record_config[ROTATED_TOKEN] = rotated.into();
+                    tracing::info!(account = %account.address, "continuing with the refresh token the server rotated to");
+                }
+            }
+            let record = NewChannel { name, kind: "imap".into(), config: record_config };
             let id = store
                 .upsert_channel_by_name(record)
                 .await

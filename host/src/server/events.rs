@@ -11,7 +11,7 @@ use crate::store::{self, Store};
 use crate::transport::lifecycle::{ChannelEvents, ChannelStatus, LogLevel, TracingEvents};
 
 /// One write for the store.
-enum Event {
+pub(super) enum Event {
     Status(String, store::ChannelStatus, Option<String>),
     Log(String, LogLevel, String),
     Rotated(String, String),
@@ -44,7 +44,7 @@ impl StoreChannelEvents {
     }
 }
 
-async fn write(store: &dyn Store, event: Event) -> store::Result<()> {
+pub(super) async fn write(store: &dyn Store, event: Event) -> store::Result<()> {
     match event {
         Event::Status(channel, status, detail) => store.set_channel_status(&channel, status, detail).await,
         Event::Log(channel, level, line) => {
@@ -53,7 +53,7 @@ async fn write(store: &dyn Store, event: Event) -> store::Result<()> {
         Event::Rotated(channel, token) => {
             let mut record = store.channel(&channel).await?;
             if let Some(config) = record.config.as_object_mut() {
-                config.insert("rotated_refresh_token".into(), token.into());
+                config.insert(super::declare::ROTATED_TOKEN.into(), token.into());
             }
             let update = store::NewChannel { name: record.name, kind: record.kind, config: record.config };
             store.upsert_channel_by_name(update).await.map(|_| ())

@@ -7,6 +7,8 @@ mod declare;
 mod events;
 mod kv;
 mod senders;
+#[cfg(test)]
+mod tests;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -194,6 +194,15 @@ impl TokenSource {
         self.config().refresh_token
     }
 
+    /// Continues from `token`, a refresh token the server rotated to in an
+    /// earlier run (the configured one may no longer be valid).
+    pub fn use_refresh_token(&self, token: Secret) {
+        self.config
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .refresh_token = token;
+    }
+
     /// Forget the cached access token, e.g. after the server refused it.
     pub async fn invalidate(&self) {
         *self.cached.lock().await = None;

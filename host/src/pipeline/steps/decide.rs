@@ -11,7 +11,6 @@ use super::{Next, Steps};
 use crate::config::ContentType;
 use crate::mail::caps::ReplyCaps;
 use crate::mail::compose::{BodyFormat, OutboundAttachment, ReplyDraft};
-use crate::mail::thread::ThreadKeys;
 use crate::pipeline::InboxContext;
 use crate::pipeline::records;
 use crate::plugins::CallScope;
@@ -26,13 +25,12 @@ impl Steps {
             .clone()
             .ok_or_else(|| anyhow::anyhow!("routed message without a conversation"))?;
         let mut conversation = self.store.conversation(&conv_id).await?;
-        let keys = ThreadKeys::from(&mail);
         let scope = CallScope {
             inbox_id: ctx.inbox.id.clone(),
             bot_id: ctx.bot.as_ref().map(|b| b.id.clone()).unwrap_or_default(),
             message_id: Some(message.id.clone()),
         };
-        let msg = Arc::new(records::message(&message.id, &mail, &ctx.inbox.address, &keys.normalized_subject, message.received_at, false));
+        let msg = Arc::new(records::message(&message.id, &mail, &ctx.inbox.address, message.received_at, false));
         let turns: Vec<store::Turn> = self
             .store
             .turns(&conv_id)

@@ -41,7 +41,7 @@ impl Steps {
             bot_id: ctx.bot.as_ref().map(|b| b.id.clone()).unwrap_or_default(),
             message_id: Some(message.id.clone()),
         };
-        let msg = records::message(&message.id, &mail, &ctx.inbox.address, &keys.normalized_subject, message.received_at, false);
+        let msg = records::message(&message.id, &mail, &ctx.inbox.address, message.received_at, false);
         let inbox = records::inbox(&ctx.inbox);
         let chain = ctx.chain.clone();
         let outcome = tokio::task::spawn_blocking(move || chain.route(&scope, &msg, &inbox)).await?;
