@@ -3,6 +3,7 @@
 
 mod support;
 
+mod cli;
 mod crash_safety;
 mod plugin_runtime;
 mod serve_generated;
