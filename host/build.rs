@@ -18,7 +18,10 @@ const SHIPPED: &[(&str, &str)] = &[
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let workspace = manifest.parent().expect("host/ sits in the workspace").to_owned();
+    let workspace = manifest
+        .parent()
+        .expect("host/ sits in the workspace")
+        .to_owned();
     rerun_if_guest_sources_change(&workspace, &["plugins", "guest-sdk", "wit"]);
     println!("cargo:rerun-if-changed=build_wasm.rs");
 
@@ -26,11 +29,21 @@ fn main() {
     let built = build_wasm_packages(&workspace, &packages, "", &[]);
 
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let mut list = std::fs::File::create(out.join("shipped_plugins.rs")).expect("OUT_DIR is writable");
-    writeln!(list, "/// (name, component bytes) of every plugin that ships.").expect("write");
+    let mut list =
+        std::fs::File::create(out.join("shipped_plugins.rs")).expect("OUT_DIR is writable");
+    writeln!(
+        list,
+        "/// (name, component bytes) of every plugin that ships."
+    )
+    .expect("write");
     writeln!(list, "pub const SHIPPED_PLUGINS: &[(&str, &[u8])] = &[").expect("write");
     for ((name, _), (_, path)) in SHIPPED.iter().zip(&built) {
-        writeln!(list, "    ({name:?}, include_bytes!({:?})),", path.display().to_string()).expect("write");
+        writeln!(
+            list,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write");
     }
     writeln!(list, "];").expect("write");
 }

@@ -25,60 +25,107 @@ fn stderr(output: &Output) -> String {
 
 /// A file of the shared corpus (../shared beside the checkout).
 fn corpus(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(path)
 }
 
 /// Asserts a failed run said one `mailbot: ...` sentence and did not panic.
 fn assert_one_line_error(output: &Output, needle: &str) {
     let err = stderr(output);
     assert!(!output.status.success(), "must fail: {err}");
-    assert!(err.starts_with("mailbot: ") && err.contains(needle), "{err}");
+    assert!(
+        err.starts_with("mailbot: ") && err.contains(needle),
+        "{err}"
+    );
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
 
 #[test]
 fn inspect_json_prints_one_object_with_what_mailbot_sees() {
-    let output = mailbot(&["inspect", "--json", corpus("reply-text/talon/android.eml").to_str().unwrap()]);
+    let output = mailbot(&[
+        "inspect",
+        "--json",
+        corpus("reply-text/talon/android.eml").to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
     for key in [
-        "message_id", "from", "subject", "new_text", "quoted_text", "signature", "attachments", "screen", "bounce",
+        "message_id",
+        "from",
+        "subject",
+        "new_text",
+        "quoted_text",
+        "signature",
+        "attachments",
+        "screen",
+        "bounce",
         "thread",
     ] {
         assert!(json.get(key).is_some(), "missing `{key}` in {json}");
     }
     assert_eq!(json["screen"]["verdict"], "reply");
     assert!(json["bounce"].is_null());
-    let expected = std::fs::read_to_string(corpus("reply-text/talon/android.expected.txt")).unwrap();
+    let expected =
+        std::fs::read_to_string(corpus("reply-text/talon/android.expected.txt")).unwrap();
     assert_eq!(json["new_text"].as_str().unwrap().trim(), expected.trim());
 }
 
 #[test]
 fn inspect_of_a_bounce_names_the_failed_recipient() {
-    let output = mailbot(&["inspect", "--json", corpus("screening/skip/rfc3464-01.eml").to_str().unwrap()]);
+    let output = mailbot(&[
+        "inspect",
+        "--json",
+        corpus("screening/skip/rfc3464-01.eml").to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(json["screen"]["verdict"], "skip", "{json}");
-    assert!(!json["bounce"]["recipients"].as_array().expect("recipients").is_empty(), "{json}");
+    assert!(
+        !json["bounce"]["recipients"]
+            .as_array()
+            .expect("recipients")
+            .is_empty(),
+        "{json}"
+    );
 }
 
 #[test]
 fn inspect_of_a_missing_file_is_a_one_line_error() {
-    assert_one_line_error(&mailbot(&["inspect", "/nonexistent/mail.eml"]), "/nonexistent/mail.eml");
+    assert_one_line_error(
+        &mailbot(&["inspect", "/nonexistent/mail.eml"]),
+        "/nonexistent/mail.eml",
+    );
 }
 
 #[test]
 fn policy_run_reports_each_hook_with_the_deciding_plugin_and_its_hash() {
     let dir = tempfile::tempdir().unwrap();
     let message = dir.path().join("m.eml");
-    std::fs::write(&message, "From: Jane <jane@example.com>\r\nTo: s@example.com\r\nSubject: Hi\r\n\r\nHello\r\n").unwrap();
-    let output = mailbot(&["policy", "run", "--plugin", env!("GUEST_ECHO_VERSION"), "--json", message.to_str().unwrap()]);
+    std::fs::write(
+        &message,
+        "From: Jane <jane@example.com>\r\nTo: s@example.com\r\nSubject: Hi\r\n\r\nHello\r\n",
+    )
+    .unwrap();
+    let output = mailbot(&[
+        "policy",
+        "run",
+        "--plugin",
+        env!("GUEST_ECHO_VERSION"),
+        "--json",
+        message.to_str().unwrap(),
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
     assert_eq!(json["plugins"][0]["name"], "echo-version", "{json}");
     let hash = json["plugins"][0]["hash"].as_str().expect("hash");
-    let route = json["hooks"].as_array().unwrap().iter().find(|h| h["hook"] == "route").expect("route hook");
+    let route = json["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["hook"] == "route")
+        .expect("route hook");
     assert!(route["decision"].to_string().contains("v1.0.0"), "{route}");
     assert_eq!(route["calls"][0]["hash"].as_str(), Some(hash), "{route}");
 }
@@ -88,13 +135,29 @@ fn policy_run_with_a_bad_plugin_file_is_a_one_line_error() {
     let dir = tempfile::tempdir().unwrap();
     let message = dir.path().join("m.eml");
     std::fs::write(&message, "Subject: Hi\r\n\r\nHello\r\n").unwrap();
-    let missing = mailbot(&["policy", "run", "--plugin", "/nonexistent/p.wasm", message.to_str().unwrap()]);
+    let missing = mailbot(&[
+        "policy",
+        "run",
+        "--plugin",
+        "/nonexistent/p.wasm",
+        message.to_str().unwrap(),
+    ]);
     assert_one_line_error(&missing, "/nonexistent/p.wasm");
     let garbage = dir.path().join("garbage.wasm");
     std::fs::write(&garbage, b"not a component").unwrap();
-    let output = mailbot(&["policy", "run", "--plugin", garbage.to_str().unwrap(), message.to_str().unwrap()]);
+    let output = mailbot(&[
+        "policy",
+        "run",
+        "--plugin",
+        garbage.to_str().unwrap(),
+        message.to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
-    assert!(stderr(&output).contains("garbage.wasm") && !stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("garbage.wasm") && !stderr(&output).contains("panicked"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[tokio::test]
@@ -122,14 +185,36 @@ smtp_security = "plain"
     );
     let config = dir.path().join("mailbot.toml");
     std::fs::write(&config, config_text(dir.path(), &body)).unwrap();
-    let output = tokio::task::spawn_blocking(move || mailbot(&["check", "--config", config.to_str().unwrap()]))
-        .await
-        .unwrap();
+    let output = tokio::task::spawn_blocking(move || {
+        mailbot(&["check", "--config", config.to_str().unwrap()])
+    })
+    .await
+    .unwrap();
     let out = stdout(&output);
-    assert!(!output.status.success(), "a failed sign-in fails the check: {out}");
-    assert!(out.lines().any(|l| l.starts_with("ok") && l.contains("imap good@example.com")), "{out}");
-    assert!(out.lines().any(|l| l.starts_with("ok") && l.contains("smtp good@example.com")), "{out}");
-    let failed = out.lines().find(|l| l.starts_with("FAIL")).unwrap_or_else(|| panic!("{out}"));
-    assert!(failed.contains("bad@example.com") && failed.to_lowercase().contains("imap"), "{failed}");
-    assert!(!out.contains("wrong") && !stderr(&output).contains("wrong"), "the password is never printed: {out}");
+    assert!(
+        !output.status.success(),
+        "a failed sign-in fails the check: {out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("ok") && l.contains("imap good@example.com")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("ok") && l.contains("smtp good@example.com")),
+        "{out}"
+    );
+    let failed = out
+        .lines()
+        .find(|l| l.starts_with("FAIL"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        failed.contains("bad@example.com") && failed.to_lowercase().contains("imap"),
+        "{failed}"
+    );
+    assert!(
+        !out.contains("wrong") && !stderr(&output).contains("wrong"),
+        "the password is never printed: {out}"
+    );
 }

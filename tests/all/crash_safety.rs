@@ -14,7 +14,9 @@ use mailbot::store::{MessageState, Order, PageRequest, SqliteStore, Store};
 use mailbot::transport::Security;
 use mailbot::transport::smtp_out::{OutboundSender, RelayConfig, SendError, SmtpSender};
 
-use crate::support::{SmtpSink, config_text, customer_mail, free_port, header, terminate, wait_for_port};
+use crate::support::{
+    SmtpSink, config_text, customer_mail, free_port, header, terminate, wait_for_port,
+};
 
 const MAILS: usize = 300;
 const KILLS: usize = 5;
@@ -34,7 +36,11 @@ impl Random {
 }
 
 fn spawn_host(config: &Path, log: &Path) -> Child {
-    let log = std::fs::OpenOptions::new().create(true).append(true).open(log).expect("log file");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("log file");
     Command::new(env!("CARGO_BIN_EXE_mailbot-under-test"))
         .args(["serve", "--config"])
         .arg(config)
@@ -62,8 +68,16 @@ async fn send_all(port: u16, sent: Arc<AtomicUsize>) -> usize {
     for n in 0..MAILS {
         loop {
             // A fresh client per attempt: pooled connections die with the host.
-            let client = SmtpSender::new(RelayConfig::new("127.0.0.1", port, Security::Plain)).expect("client");
-            match client.send(&format!("customer{n}@example.net"), &[SHOP.to_owned()], &mail(n)).await {
+            let client = SmtpSender::new(RelayConfig::new("127.0.0.1", port, Security::Plain))
+                .expect("client");
+            match client
+                .send(
+                    &format!("customer{n}@example.net"),
+                    &[SHOP.to_owned()],
+                    &mail(n),
+                )
+                .await
+            {
                 Ok(_) => break,
                 Err(SendError::Temporary(_)) => {
                     failures += 1;
@@ -83,7 +97,9 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| {
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
             (now.as_nanos() as u64 ^ u64::from(std::process::id())) | 1
         });
     eprintln!("crash test seed {seed} (replay with CRASH_SEED={seed})");
@@ -123,7 +139,10 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
         );
         tokio::time::sleep(Duration::from_millis(random.next(300))).await;
         child = spawn_host(&config, &log);
-        assert!(wait_for_port(smtp_port, Duration::from_secs(60)), "mailbot did not come back");
+        assert!(
+            wait_for_port(smtp_port, Duration::from_secs(60)),
+            "mailbot did not come back"
+        );
     }
     let failures = sender.await.expect("sender");
     eprintln!("all {MAILS} accepted; {failures} attempts failed on the way");
@@ -165,12 +184,27 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
     // flight (the outbox sends up to 32 at once) per kill.
     let resent = received.len() - MAILS;
     assert!(resent <= KILLS * 32, "{resent} resends for {KILLS} kills");
-    eprintln!("{} deliveries, {resent} resent with the same Message-ID", received.len());
+    eprintln!(
+        "{} deliveries, {resent} resent with the same Message-ID",
+        received.len()
+    );
 
-    let store = SqliteStore::open(&dir.path().join("data").join("mailbot.db")).expect("open store");
+    let store = SqliteStore::open(dir.path().join("data").join("mailbot.db")).expect("open store");
     let inbox = store.inbox_by_address(SHOP).await.unwrap().expect("inbox");
-    let messages = store.list_messages(&inbox.id, PageRequest::first(1000, Order::Asc)).await.unwrap().items;
-    assert_eq!(messages.len(), MAILS, "every mail stored once, retries included");
-    let not_done: Vec<_> = messages.iter().filter(|m| m.state != MessageState::Done).map(|m| (&m.state, &m.reason)).collect();
+    let messages = store
+        .list_messages(&inbox.id, PageRequest::first(1000, Order::Asc))
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(
+        messages.len(),
+        MAILS,
+        "every mail stored once, retries included"
+    );
+    let not_done: Vec<_> = messages
+        .iter()
+        .filter(|m| m.state != MessageState::Done)
+        .map(|m| (&m.state, &m.reason))
+        .collect();
     assert!(not_done.is_empty(), "{not_done:?}");
 }

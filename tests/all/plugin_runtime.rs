@@ -112,9 +112,14 @@ fn runaway_plugin_is_stopped_at_its_deadline_and_the_next_call_succeeds() {
 fn memory_hungry_plugin_is_stopped_at_its_cap() {
     let registry = registry();
     let hog = load(&registry, env!("GUEST_MEMORY_HOG"));
-    let outcome = chain(&registry, &hog, Grants::NONE).route(&scope(), &sample_message("x"), &sample_inbox());
+    let outcome =
+        chain(&registry, &hog, Grants::NONE).route(&scope(), &sample_message("x"), &sample_inbox());
     let error = outcome.error.expect("the hog fails");
-    assert_eq!(error.kind, PluginErrorKind::MemoryLimit(16 << 20), "{error}");
+    assert_eq!(
+        error.kind,
+        PluginErrorKind::MemoryLimit(16 << 20),
+        "{error}"
+    );
     assert!(error.to_string().contains(&hog), "{error}");
 }
 
@@ -122,13 +127,20 @@ fn memory_hungry_plugin_is_stopped_at_its_cap() {
 fn trapping_plugin_yields_a_typed_error_naming_plugin_and_hook() {
     let registry = registry();
     let trapper = load(&registry, env!("GUEST_TRAPPER"));
-    let outcome = chain(&registry, &trapper, Grants::NONE).route(&scope(), &sample_message("x"), &sample_inbox());
+    let outcome = chain(&registry, &trapper, Grants::NONE).route(
+        &scope(),
+        &sample_message("x"),
+        &sample_inbox(),
+    );
     let error = outcome.error.expect("the trapper fails");
     assert!(matches!(error.kind, PluginErrorKind::Trap(_)), "{error}");
     let text = error.to_string();
     assert!(text.contains(&trapper) && text.contains("route"), "{text}");
     assert_eq!(outcome.records.len(), 1, "the failure is recorded");
-    assert!(!outcome.records[0].hash.is_empty(), "the record names the version");
+    assert!(
+        !outcome.records[0].hash.is_empty(),
+        "the record names the version"
+    );
 }
 
 #[test]
@@ -139,19 +151,32 @@ fn plugin_without_a_grant_cannot_call_kv() {
 
     let denied = chain(&registry, &kv_user, Grants::NONE).route(&scope(), &msg, &sample_inbox());
     match denied.decision {
-        Some(RouteDecision::Drop(reason)) => assert!(reason.contains("denied") || reason.contains("not granted"), "{reason}"),
+        Some(RouteDecision::Drop(reason)) => assert!(
+            reason.contains("denied") || reason.contains("not granted"),
+            "{reason}"
+        ),
         other => panic!("expected the kv call to be denied, got {other:?}"),
     }
 
-    let granted = chain(&registry, &kv_user, Grants::NONE.with(Capability::Kv)).route(&scope(), &msg, &sample_inbox());
-    assert!(matches!(granted.decision, Some(RouteDecision::Handle(_))), "{:?}", granted.decision);
+    let granted = chain(&registry, &kv_user, Grants::NONE.with(Capability::Kv)).route(
+        &scope(),
+        &msg,
+        &sample_inbox(),
+    );
+    assert!(
+        matches!(granted.decision, Some(RouteDecision::Handle(_))),
+        "{:?}",
+        granted.decision
+    );
 }
 
 #[test]
 fn every_shipped_plugin_loads_and_describes_itself() {
     let registry = registry();
     for (name, bytes) in mailbot::plugins::SHIPPED_PLUGINS {
-        let plugin = registry.load_builtin(name, bytes).unwrap_or_else(|e| panic!("{e}"));
+        let plugin = registry
+            .load_builtin(name, bytes)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&plugin.name, name);
         assert!(!plugin.hooks.is_empty(), "{name} implements no hook");
     }
@@ -167,7 +192,10 @@ fn a_core_module_or_garbage_is_rejected_with_a_sentence() {
     std::fs::write(&garbage, b"hello, world").expect("write");
 
     let e = registry.load_file(&core).expect_err("core module refused");
-    assert!(matches!(e, LoadError::NotAComponent { .. }) && e.to_string().contains("not a component"), "{e}");
+    assert!(
+        matches!(e, LoadError::NotAComponent { .. }) && e.to_string().contains("not a component"),
+        "{e}"
+    );
     let e = registry.load_file(&garbage).expect_err("garbage refused");
     assert!(e.to_string().contains("not a WebAssembly file"), "{e}");
     assert_eq!(registry.errors().len(), 2, "both errors are visible");
@@ -177,15 +205,23 @@ fn a_core_module_or_garbage_is_rejected_with_a_sentence() {
 fn a_restart_loads_from_the_compile_cache() {
     let cache = tempfile::tempdir().expect("tempdir");
     let first = PluginRegistry::new(engine(Some(cache.path())));
-    let plugin = first.load_file(Path::new(env!("GUEST_ECHO_VERSION"))).expect("loads");
+    let plugin = first
+        .load_file(Path::new(env!("GUEST_ECHO_VERSION")))
+        .expect("loads");
     assert!(!plugin.from_cache, "first load compiles");
     drop(first);
 
     let second = PluginRegistry::new(engine(Some(cache.path())));
-    let plugin = second.load_file(Path::new(env!("GUEST_ECHO_VERSION"))).expect("loads");
+    let plugin = second
+        .load_file(Path::new(env!("GUEST_ECHO_VERSION")))
+        .expect("loads");
     assert!(plugin.from_cache, "second load comes from the cache");
     let registry = Arc::new(second);
-    let outcome = chain(&registry, &plugin.name, Grants::NONE).route(&scope(), &sample_message("x"), &sample_inbox());
+    let outcome = chain(&registry, &plugin.name, Grants::NONE).route(
+        &scope(),
+        &sample_message("x"),
+        &sample_inbox(),
+    );
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
 }
 
@@ -265,7 +301,11 @@ fn hot_reload_swaps_a_changed_plugin_while_calls_run_with_zero_failed_calls() {
     stop.store(true, Ordering::Relaxed);
     let calls: usize = callers.into_iter().map(|c| c.join().expect("caller")).sum();
     assert!(calls > 10, "calls ran during the reload ({calls})");
-    assert_eq!(failed.load(Ordering::Relaxed), 0, "no call failed during the swap");
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "no call failed during the swap"
+    );
     assert_eq!(registry.get(&name).expect("serving").version, "2.0.0");
 }
 
@@ -288,6 +328,10 @@ fn a_broken_replacement_leaves_the_old_version_serving() {
     let serving = registry.get(&before.name).expect("still serving");
     assert_eq!(serving.hash, before.hash, "the old version keeps serving");
     assert_eq!(registry.errors().len(), 1, "the rejection stays visible");
-    let outcome = chain(&registry, &before.name, Grants::NONE).route(&scope(), &sample_message("x"), &sample_inbox());
+    let outcome = chain(&registry, &before.name, Grants::NONE).route(
+        &scope(),
+        &sample_message("x"),
+        &sample_inbox(),
+    );
     assert!(matches!(outcome.decision, Some(RouteDecision::Handle(v)) if v == "v1.0.0"));
 }

@@ -60,57 +60,127 @@ check_interval = 1
 async fn a_customer_mail_is_answered_in_the_thread_and_a_follow_up_joins_the_session() {
     let (dovecot, _relay, config) = mailbox_world().await;
     let host = Host::start(&config).await;
-    let question = customer_mail(CUSTOMER, BOT, "Where is my order?", "q1@example.net", "Hello, where is order 42?");
+    let question = customer_mail(
+        CUSTOMER,
+        BOT,
+        "Where is my order?",
+        "q1@example.net",
+        "Hello, where is order 42?",
+    );
     dovecot.deliver(BOT, &question).await;
 
     let replies = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await;
     let reply = &replies[0];
-    assert_eq!(header(reply, "Subject").as_deref(), Some("Re: Where is my order?"));
-    assert_eq!(header(reply, "In-Reply-To").as_deref(), Some("<q1@example.net>"));
-    assert_eq!(header(reply, "References").as_deref(), Some("<q1@example.net>"));
-    assert_eq!(header(reply, "Auto-Submitted").as_deref(), Some("auto-replied"));
+    assert_eq!(
+        header(reply, "Subject").as_deref(),
+        Some("Re: Where is my order?")
+    );
+    assert_eq!(
+        header(reply, "In-Reply-To").as_deref(),
+        Some("<q1@example.net>")
+    );
+    assert_eq!(
+        header(reply, "References").as_deref(),
+        Some("<q1@example.net>")
+    );
+    assert_eq!(
+        header(reply, "Auto-Submitted").as_deref(),
+        Some("auto-replied")
+    );
     let from = header(reply, "From").expect("From");
-    assert!(from.contains(BOT) && from.contains("Acme Support"), "{from}");
+    assert!(
+        from.contains(BOT) && from.contains("Acme Support"),
+        "{from}"
+    );
     let text = String::from_utf8_lossy(reply);
-    assert!(text.contains("Hi Jane, thanks for writing about Where is my order?"), "{text}");
+    assert!(
+        text.contains("Hi Jane, thanks for writing about Where is my order?"),
+        "{text}"
+    );
 
-    let again = follow_up(CUSTOMER, BOT, reply, "q2@example.net", "It still has not arrived.");
+    let again = follow_up(
+        CUSTOMER,
+        BOT,
+        reply,
+        "q2@example.net",
+        "It still has not arrived.",
+    );
     dovecot.deliver(BOT, &again).await;
     let replies = dovecot.wait_for_messages(CUSTOMER, 2, WAIT).await;
     let second = &replies[1];
-    assert_eq!(header(second, "Subject").as_deref(), Some("Re: Where is my order?"));
-    assert_eq!(header(second, "In-Reply-To").as_deref(), Some("<q2@example.net>"));
+    assert_eq!(
+        header(second, "Subject").as_deref(),
+        Some("Re: Where is my order?")
+    );
+    assert_eq!(
+        header(second, "In-Reply-To").as_deref(),
+        Some("<q2@example.net>")
+    );
     let references = header(second, "References").expect("References");
     let first_reply_id = header(reply, "Message-ID").expect("Message-ID");
     assert!(
-        references.starts_with("<q1@example.net>") && references.contains(&first_reply_id)
+        references.starts_with("<q1@example.net>")
+            && references.contains(&first_reply_id)
             && references.ends_with("<q2@example.net>"),
         "the whole thread is referenced: {references}"
     );
 
     let messages = host.wait_settled(BOT, 2).await;
-    assert!(messages.iter().all(|m| m.state == MessageState::Done), "{messages:?}");
+    assert!(
+        messages.iter().all(|m| m.state == MessageState::Done),
+        "{messages:?}"
+    );
     assert!(messages[0].conversation_id.is_some());
-    assert_eq!(messages[0].conversation_id, messages[1].conversation_id, "one session");
-    let turns = host.store().turns(messages[0].conversation_id.as_deref().unwrap()).await.unwrap();
-    assert_eq!(turns.len(), 4, "two customer turns and two bot turns: {turns:?}");
-    let contact = host.store().contact(&host.inbox(BOT).await.id, CUSTOMER).await.unwrap();
+    assert_eq!(
+        messages[0].conversation_id, messages[1].conversation_id,
+        "one session"
+    );
+    let turns = host
+        .store()
+        .turns(messages[0].conversation_id.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        turns.len(),
+        4,
+        "two customer turns and two bot turns: {turns:?}"
+    );
+    let contact = host
+        .store()
+        .contact(&host.inbox(BOT).await.id, CUSTOMER)
+        .await
+        .unwrap();
     assert_eq!(contact.and_then(|c| c.name).as_deref(), Some("Jane Doe"));
 }
 
 #[tokio::test]
 async fn mail_someone_else_already_read_is_left_alone() {
     let (dovecot, _relay, config) = mailbox_world().await;
-    let read = customer_mail(CUSTOMER, BOT, "Already handled", "read@example.net", "A colleague answered this.");
+    let read = customer_mail(
+        CUSTOMER,
+        BOT,
+        "Already handled",
+        "read@example.net",
+        "A colleague answered this.",
+    );
     dovecot.deliver(BOT, &read).await;
     let uid = dovecot.unseen_uids(BOT).await[0];
     dovecot.mark_seen(BOT, uid).await;
 
     let host = Host::start(&config).await;
-    let unread = customer_mail(CUSTOMER, BOT, "New question", "new@example.net", "Do you ship to Norway?");
+    let unread = customer_mail(
+        CUSTOMER,
+        BOT,
+        "New question",
+        "new@example.net",
+        "Do you ship to Norway?",
+    );
     dovecot.deliver(BOT, &unread).await;
     let replies = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await;
-    assert_eq!(header(&replies[0], "In-Reply-To").as_deref(), Some("<new@example.net>"));
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some("<new@example.net>")
+    );
     // Several polls later, the read message is still untouched.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let messages = host.messages(BOT).await;
@@ -152,31 +222,58 @@ fn bounce_of(original: &[u8]) -> Vec<u8> {
 async fn an_auto_reply_and_a_bounce_get_no_answer_and_the_bounce_pauses_the_bot() {
     let (dovecot, _relay, config) = mailbox_world().await;
     let host = Host::start(&config).await;
-    let question = customer_mail(CUSTOMER, BOT, "Where is my order?", "q1@example.net", "Where is order 42?");
+    let question = customer_mail(
+        CUSTOMER,
+        BOT,
+        "Where is my order?",
+        "q1@example.net",
+        "Where is order 42?",
+    );
     dovecot.deliver(BOT, &question).await;
     let reply = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await.remove(0);
 
     dovecot.deliver(BOT, &out_of_office()).await;
     dovecot.deliver(BOT, &bounce_of(&reply)).await;
     let messages = host.wait_settled(BOT, 3).await;
-    let reasons: Vec<(MessageState, String)> =
-        messages.iter().map(|m| (m.state, m.reason.clone().unwrap_or_default())).collect();
+    let reasons: Vec<(MessageState, String)> = messages
+        .iter()
+        .map(|m| (m.state, m.reason.clone().unwrap_or_default()))
+        .collect();
     assert_eq!(reasons[1].0, MessageState::Skipped, "{reasons:?}");
     assert!(
         ["out_of_office", "auto_reply", "auto_submitted"].contains(&reasons[1].1.as_str()),
         "the out-of-office is skipped as one: {reasons:?}"
     );
     assert_eq!(reasons[2].0, MessageState::Skipped, "{reasons:?}");
-    assert_eq!(reasons[2].1, "delivery_status_notification", "the bounce is skipped as one");
+    assert_eq!(
+        reasons[2].1, "delivery_status_notification",
+        "the bounce is skipped as one"
+    );
 
     let store = host.store();
     let inbox = host.inbox(BOT).await;
     assert!(store.is_undeliverable(&inbox.id, CUSTOMER).await.unwrap());
-    let conversation = store.conversation(messages[0].conversation_id.as_deref().unwrap()).await.unwrap();
-    assert!(conversation.bot_paused, "the bot stops writing to an address that bounced");
+    let conversation = store
+        .conversation(messages[0].conversation_id.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        conversation.bot_paused,
+        "the bot stops writing to an address that bounced"
+    );
     for skipped in &messages[1..] {
-        assert!(store.outbox_for_message(&skipped.id).await.unwrap().is_empty());
+        assert!(
+            store
+                .outbox_for_message(&skipped.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(dovecot.fetch_all(CUSTOMER).await.len(), 1, "only the first mail was answered");
+    assert_eq!(
+        dovecot.fetch_all(CUSTOMER).await.len(),
+        1,
+        "only the first mail was answered"
+    );
 }

@@ -73,7 +73,10 @@ async fn nothing_is_lost_when_dovecot_restarts_and_the_smtp_server_is_down() {
     let store = host.store();
     let waiting = eventually(WAIT, || async {
         let messages = host.messages(BOT).await;
-        let queued = messages.iter().filter(|m| m.state == MessageState::Queued).count();
+        let queued = messages
+            .iter()
+            .filter(|m| m.state == MessageState::Queued)
+            .count();
         (messages.len() == 15 && queued == 10).then_some(messages)
     })
     .await
@@ -88,19 +91,35 @@ async fn nothing_is_lost_when_dovecot_restarts_and_the_smtp_server_is_down() {
         (attempts > 0).then_some(attempts)
     })
     .await;
-    assert!(tried.is_some(), "the outbox tried the SMTP server while it was down");
-    assert_eq!(sink.received().len(), 5, "nothing was sent while the server was down");
+    assert!(
+        tried.is_some(),
+        "the outbox tried the SMTP server while it was down"
+    );
+    assert_eq!(
+        sink.received().len(),
+        5,
+        "nothing was sent while the server was down"
+    );
 
     sink.start_again();
     let replies = sink.wait_for(15, Duration::from_secs(90)).await;
     let settled = host.wait_settled(BOT, 15).await;
-    assert!(settled.iter().all(|m| m.state == MessageState::Done), "{settled:?}");
+    assert!(
+        settled.iter().all(|m| m.state == MessageState::Done),
+        "{settled:?}"
+    );
     let mut per_question: HashMap<String, usize> = HashMap::new();
     for reply in &replies {
-        *per_question.entry(header(&reply.raw, "In-Reply-To").unwrap_or_default()).or_default() += 1;
+        *per_question
+            .entry(header(&reply.raw, "In-Reply-To").unwrap_or_default())
+            .or_default() += 1;
     }
     for n in 0..15 {
-        assert_eq!(per_question.get(&format!("<q{n}@example.net>")), Some(&1), "question {n}: {per_question:?}");
+        assert_eq!(
+            per_question.get(&format!("<q{n}@example.net>")),
+            Some(&1),
+            "question {n}: {per_question:?}"
+        );
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(sink.received().len(), 15, "no reply was sent twice");

@@ -95,9 +95,12 @@ impl Cli {
             Command::Serve { config } => serve::serve(config.as_deref()),
             Command::Check { config } => serve::check(config.as_deref()),
             Command::Inspect { file, json } => inspect::run(&file, json),
-            Command::Policy(PolicyCommand::Run { plugins, settings, message, json }) => {
-                policy_run::run(&plugins, &settings, &message, json)
-            }
+            Command::Policy(PolicyCommand::Run {
+                plugins,
+                settings,
+                message,
+                json,
+            }) => policy_run::run(&plugins, &settings, &message, json),
             Command::Plugin(PluginCommand::New { name, dir, sdk }) => {
                 let root = plugin_dev::new_plugin(&name, &dir, sdk.as_deref())?;
                 println!("created {}", root.display());

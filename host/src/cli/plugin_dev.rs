@@ -20,7 +20,9 @@ pub fn new_plugin(name: &str, dir: &Path, sdk: Option<&Path>) -> anyhow::Result<
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         || name.starts_with('-')
     {
-        bail!("plugin name `{name}` must be lower-case letters, digits and dashes, like `my-router`");
+        bail!(
+            "plugin name `{name}` must be lower-case letters, digits and dashes, like `my-router`"
+        );
     }
     let sdk = match sdk {
         Some(sdk) => sdk.to_owned(),
@@ -34,7 +36,10 @@ pub fn new_plugin(name: &str, dir: &Path, sdk: Option<&Path>) -> anyhow::Result<
     })?;
     let root = dir.join(name);
     if root.exists() {
-        bail!("{} already exists; choose another name or --dir", root.display());
+        bail!(
+            "{} already exists; choose another name or --dir",
+            root.display()
+        );
     }
     std::fs::create_dir_all(root.join("src"))
         .with_context(|| format!("creating {}", root.display()))?;
@@ -51,7 +56,12 @@ pub fn new_plugin(name: &str, dir: &Path, sdk: Option<&Path>) -> anyhow::Result<
     let files = [
         ("Cargo.toml", cargo_toml(name, &sdk)),
         ("rust-toolchain.toml", TOOLCHAIN.to_owned()),
-        ("src/lib.rs", LIB_RS.replace("{{name}}", name).replace("{{Struct}}", &struct_name)),
+        (
+            "src/lib.rs",
+            LIB_RS
+                .replace("{{name}}", name)
+                .replace("{{Struct}}", &struct_name),
+        ),
         (".gitignore", "/target\n".to_owned()),
     ];
     for (file, text) in files {

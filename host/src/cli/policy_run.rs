@@ -14,8 +14,8 @@ use crate::mail::parse::{ParseLimits, parse};
 use crate::pipeline::records;
 use crate::plugins::types as wit;
 use crate::plugins::{
-    CallScope, EngineLimits, Grants, HookRecord, HostServices, PluginBinding, PluginEngine, PluginRegistry,
-    PolicyChain,
+    CallScope, EngineLimits, Grants, HookRecord, HostServices, PluginBinding, PluginEngine,
+    PluginRegistry, PolicyChain,
 };
 
 /// What one run printed, as `--json` shows it.
@@ -70,7 +70,12 @@ fn parse_settings(pairs: &[String]) -> anyhow::Result<Vec<(Option<String>, Strin
 }
 
 /// Runs the hooks and prints the report.
-pub fn run(plugins: &[PathBuf], settings: &[String], message: &Path, json: bool) -> anyhow::Result<()> {
+pub fn run(
+    plugins: &[PathBuf],
+    settings: &[String],
+    message: &Path,
+    json: bool,
+) -> anyhow::Result<()> {
     let report = evaluate(plugins, settings, message)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -81,10 +86,15 @@ pub fn run(plugins: &[PathBuf], settings: &[String], message: &Path, json: bool)
 }
 
 /// Loads the plugins, parses the message and asks every hook.
-pub fn evaluate(plugins: &[PathBuf], settings: &[String], message: &Path) -> anyhow::Result<PolicyReport> {
+pub fn evaluate(
+    plugins: &[PathBuf],
+    settings: &[String],
+    message: &Path,
+) -> anyhow::Result<PolicyReport> {
     anyhow::ensure!(!plugins.is_empty(), "give at least one --plugin FILE.wasm");
     let settings = parse_settings(settings)?;
-    let raw = std::fs::read(message).with_context(|| format!("cannot read {}", message.display()))?;
+    let raw =
+        std::fs::read(message).with_context(|| format!("cannot read {}", message.display()))?;
     let mail = parse(&raw, &ParseLimits::default())
         .with_context(|| format!("{} is not a readable email", message.display()))?;
 
@@ -116,33 +126,83 @@ pub fn evaluate(plugins: &[PathBuf], settings: &[String], message: &Path) -> any
     let delivered_to = mail.to.first().map(|m| m.email.clone()).unwrap_or_default();
     let now = crate::store::now_ms();
     let msg = records::message("cli", &mail, &delivered_to, now, true);
-    let inbox = wit::Inbox { id: "cli".into(), name: delivered_to.clone(), address: delivered_to };
-    let bot = wit::Bot { id: "cli".into(), name: "cli".into(), backstory: String::new() };
+    let inbox = wit::Inbox {
+        id: "cli".into(),
+        name: delivered_to.clone(),
+        address: delivered_to,
+    };
+    let bot = wit::Bot {
+        id: "cli".into(),
+        name: "cli".into(),
+        backstory: String::new(),
+    };
     let mut conv = wit::Conversation {
         id: "cli".into(),
         customer: msg.reply_to.clone().unwrap_or_else(|| msg.from.clone()),
-        turns: vec![wit::Turn { role: wit::Role::Customer, text: msg.new_text.clone(), at: now.max(0) as u64 }],
+        turns: vec![wit::Turn {
+            role: wit::Role::Customer,
+            text: msg.new_text.clone(),
+            at: now.max(0) as u64,
+        }],
         status: wit::Status::Open,
         priority: wit::Priority::Normal,
-        contact: wit::Contact { name: None, email: None, phone: None, company: None, extra: Vec::new() },
+        contact: wit::Contact {
+            name: None,
+            email: None,
+            phone: None,
+            company: None,
+            extra: Vec::new(),
+        },
     };
-    let scope = CallScope { inbox_id: "cli".into(), bot_id: "cli".into(), message_id: None };
+    let scope = CallScope {
+        inbox_id: "cli".into(),
+        bot_id: "cli".into(),
+        message_id: None,
+    };
 
     let mut hooks = Vec::new();
     let route = chain.route(&scope, &msg, &inbox);
-    hooks.push(report("route", route.decision.as_ref(), route.records, route.error));
+    hooks.push(report(
+        "route",
+        route.decision.as_ref(),
+        route.records,
+        route.error,
+    ));
     let contact = chain.collect_contact(&scope, &msg, &conv);
     if let Some(found) = &contact.decision {
         conv.contact = found.clone();
     }
-    hooks.push(report("collect-contact", contact.decision.as_ref(), contact.records, contact.error));
+    hooks.push(report(
+        "collect-contact",
+        contact.decision.as_ref(),
+        contact.records,
+        contact.error,
+    ));
     let escalate = chain.escalate(&scope, &msg, &conv);
-    hooks.push(report("escalate", escalate.decision.as_ref(), escalate.records, escalate.error));
+    hooks.push(report(
+        "escalate",
+        escalate.decision.as_ref(),
+        escalate.records,
+        escalate.error,
+    ));
     let reply = chain.generate_reply(&scope, &msg, &conv, &bot);
-    hooks.push(report("generate-reply", reply.decision.as_ref(), reply.records, reply.error));
+    hooks.push(report(
+        "generate-reply",
+        reply.decision.as_ref(),
+        reply.records,
+        reply.error,
+    ));
     let signature = chain.signature(&scope, &conv, &inbox);
-    hooks.push(report("signature", signature.decision.as_ref(), signature.records, signature.error));
-    Ok(PolicyReport { plugins: infos, hooks })
+    hooks.push(report(
+        "signature",
+        signature.decision.as_ref(),
+        signature.records,
+        signature.error,
+    ));
+    Ok(PolicyReport {
+        plugins: infos,
+        hooks,
+    })
 }
 
 fn report<T: Serialize>(
@@ -161,7 +221,13 @@ fn report<T: Serialize>(
 
 fn print_text(report: &PolicyReport) {
     for p in &report.plugins {
-        println!("plugin {} {} ({}) from {}", p.name, p.version, &p.hash[..12.min(p.hash.len())], p.file.display());
+        println!(
+            "plugin {} {} ({}) from {}",
+            p.name,
+            p.version,
+            &p.hash[..12.min(p.hash.len())],
+            p.file.display()
+        );
     }
     for hook in &report.hooks {
         println!();

@@ -51,12 +51,18 @@ impl EnvOverrides {
     /// Overrides given explicitly (tests).
     pub fn from_pairs(pairs: &[(&str, &str)]) -> Self {
         EnvOverrides {
-            vars: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            vars: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
     fn get(&self, name: &str) -> Option<&str> {
-        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn number(&self, name: &str, problems: &mut Vec<String>) -> Option<u64> {
@@ -64,7 +70,9 @@ impl EnvOverrides {
         match value.trim().parse() {
             Ok(n) => Some(n),
             Err(_) => {
-                problems.push(format!("environment {name}=`{value}` is not a whole number"));
+                problems.push(format!(
+                    "environment {name}=`{value}` is not a whole number"
+                ));
                 None
             }
         }
@@ -96,7 +104,10 @@ impl EnvOverrides {
                 .map(str::to_owned)
                 .or_else(|| file.imap_mailbox.clone())
                 .unwrap_or_else(|| "INBOX".into()),
-            email_name: self.get("EMAIL_NAME").map(str::to_owned).or_else(|| file.email_name.clone()),
+            email_name: self
+                .get("EMAIL_NAME")
+                .map(str::to_owned)
+                .or_else(|| file.email_name.clone()),
             message_content_type: content_type,
             smtp_signature: self
                 .get("SMTP_SIGNATURE")

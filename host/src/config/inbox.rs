@@ -165,15 +165,22 @@ fn settings_for(
         "text/html" => ContentType::Html,
         "text/plain" => ContentType::Plain,
         other => {
-            problems.push(format!("inbox `{name}`: message_content_type `{other}` must be text/plain or text/html"));
+            problems.push(format!(
+                "inbox `{name}`: message_content_type `{other}` must be text/plain or text/html"
+            ));
             ContentType::Plain
         }
     };
-    let fallback = match section.and_then(|s| s.fallback.as_deref()).unwrap_or("human") {
+    let fallback = match section
+        .and_then(|s| s.fallback.as_deref())
+        .unwrap_or("human")
+    {
         "human" => Fallback::Human,
         "skip" => Fallback::Skip,
         other => {
-            problems.push(format!("inbox `{name}`: fallback `{other}` must be human or skip"));
+            problems.push(format!(
+                "inbox `{name}`: fallback `{other}` must be human or skip"
+            ));
             Fallback::Human
         }
     };
@@ -202,7 +209,9 @@ fn settings_for(
         max_attachment_bytes: defaults.max_attachment_bytes,
         caps: ReplyCapsSettings {
             per_sender: caps.and_then(|c| c.per_sender).unwrap_or(base.per_sender),
-            per_conversation: caps.and_then(|c| c.per_conversation).unwrap_or(base.per_conversation),
+            per_conversation: caps
+                .and_then(|c| c.per_conversation)
+                .unwrap_or(base.per_conversation),
             window_secs: caps.and_then(|c| c.window_secs).unwrap_or(base.window_secs),
         },
         plugins,
@@ -225,7 +234,10 @@ pub(super) fn resolve_inboxes(
         if let Some(bot) = &section.bot
             && !bots.contains(&bot.as_str())
         {
-            problems.push(format!("inbox `{}` names unknown bot `{bot}`", section.name));
+            problems.push(format!(
+                "inbox `{}` names unknown bot `{bot}`",
+                section.name
+            ));
         }
         let address = match (&section.address, &section.slug) {
             (Some(address), None) => address.trim().to_lowercase(),
@@ -247,7 +259,13 @@ pub(super) fn resolve_inboxes(
                 continue;
             }
         };
-        let mut settings = settings_for(Some(section), section.name.clone(), address, defaults, problems);
+        let mut settings = settings_for(
+            Some(section),
+            section.name.clone(),
+            address,
+            defaults,
+            problems,
+        );
         settings.slug = section.slug.as_ref().map(|s| s.trim().to_lowercase());
         inboxes.push(settings);
     }
@@ -262,7 +280,8 @@ pub(super) fn resolve_inboxes(
                     }
                 }
                 None => {
-                    let mut settings = settings_for(None, address.clone(), address, defaults, problems);
+                    let mut settings =
+                        settings_for(None, address.clone(), address, defaults, problems);
                     settings.channel = Some(channel.name.clone());
                     settings.bot.clone_from(&channel.bot);
                     inboxes.push(settings);
@@ -273,7 +292,10 @@ pub(super) fn resolve_inboxes(
     let mut seen = std::collections::BTreeSet::new();
     for inbox in &inboxes {
         if !seen.insert(inbox.address.clone()) {
-            problems.push(format!("address `{}` belongs to two inboxes", inbox.address));
+            problems.push(format!(
+                "address `{}` belongs to two inboxes",
+                inbox.address
+            ));
         }
     }
     inboxes

@@ -97,7 +97,9 @@ impl Config {
     /// Reads and validates `path` with `env` overrides. `None` reads no file:
     /// the built-in defaults (a generated inbox on 127.0.0.1:2525).
     pub fn load(path: Option<&Path>, env: &EnvOverrides) -> Result<Config, ConfigError> {
-        let file_name = path.map(Path::to_owned).unwrap_or_else(|| PathBuf::from("<defaults>"));
+        let file_name = path
+            .map(Path::to_owned)
+            .unwrap_or_else(|| PathBuf::from("<defaults>"));
         let fail = |problems: Vec<String>| ConfigError {
             file: file_name.clone(),
             problems,
@@ -129,7 +131,11 @@ fn parse(text: &str, problems: &mut Vec<String>) -> Result<FileConfig, String> {
         unknown.push(path.to_string())
     })
     .map_err(|e| format!("{e}"))?;
-    problems.extend(unknown.into_iter().map(|key| format!("unknown key `{key}`")));
+    problems.extend(
+        unknown
+            .into_iter()
+            .map(|key| format!("unknown key `{key}`")),
+    );
     Ok(parsed)
 }
 
@@ -137,9 +143,22 @@ fn parse(text: &str, problems: &mut Vec<String>) -> Result<FileConfig, String> {
 /// their keys are checked by name.
 fn check_channel_keys(value: &toml::Table, problems: &mut Vec<String>) {
     const KNOWN: &[&str] = &[
-        "name", "bot", "address", "password", "imap_server", "imap_port", "imap_security",
-        "smtp_server", "smtp_port", "smtp_security", "imap_mailbox", "check_interval",
-        "oauth_client_id", "oauth_client_secret", "oauth_refresh_token", "oauth_token_uri",
+        "name",
+        "bot",
+        "address",
+        "password",
+        "imap_server",
+        "imap_port",
+        "imap_security",
+        "smtp_server",
+        "smtp_port",
+        "smtp_security",
+        "imap_mailbox",
+        "check_interval",
+        "oauth_client_id",
+        "oauth_client_secret",
+        "oauth_refresh_token",
+        "oauth_token_uri",
         "tls_ca_file",
     ];
     let Some(toml::Value::Array(channels)) = value.get("channels") else {
@@ -155,7 +174,11 @@ fn check_channel_keys(value: &toml::Table, problems: &mut Vec<String>) {
 }
 
 fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> Config {
-    let data_dir = file.server.data_dir.clone().unwrap_or_else(|| PathBuf::from("mailbot-data"));
+    let data_dir = file
+        .server
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("mailbot-data"));
     let defaults = env.apply(&file.defaults, problems);
     let smtp_in = file.smtp_in.as_ref().map(|s| SmtpInSettings {
         listen: s.listen.clone(),
@@ -172,7 +195,10 @@ fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> 
     });
     if let Some(s) = &smtp_in {
         if s.listen.parse::<std::net::SocketAddr>().is_err() {
-            problems.push(format!("smtp_in.listen `{}` is not an address like 127.0.0.1:2525", s.listen));
+            problems.push(format!(
+                "smtp_in.listen `{}` is not an address like 127.0.0.1:2525",
+                s.listen
+            ));
         }
         if s.domain.is_empty() || s.domain.contains('@') {
             problems.push(format!("smtp_in.domain `{}` is not a domain", s.domain));
@@ -184,7 +210,9 @@ fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> 
             "starttls" => Security::StartTls,
             "plain" => Security::Plain,
             other => {
-                problems.push(format!("relay.security `{other}` must be tls, starttls or plain"));
+                problems.push(format!(
+                    "relay.security `{other}` must be tls, starttls or plain"
+                ));
                 return None;
             }
         };
@@ -197,10 +225,19 @@ fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> 
                 None
             }
         };
-        Some(RelaySettings { host: r.host.clone(), port, security, credentials })
+        Some(RelaySettings {
+            host: r.host.clone(),
+            port,
+            security,
+            credentials,
+        })
     });
 
-    let bots: Vec<(String, String)> = file.bots.iter().map(|b| (b.name.clone(), b.backstory.clone())).collect();
+    let bots: Vec<(String, String)> = file
+        .bots
+        .iter()
+        .map(|b| (b.name.clone(), b.backstory.clone()))
+        .collect();
     let bot_names: Vec<&str> = bots.iter().map(|(n, _)| n.as_str()).collect();
     check_unique("bot", bot_names.iter().copied(), problems);
 
@@ -209,10 +246,15 @@ fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> 
         if let Some(bot) = &channel.bot
             && !bot_names.contains(&bot.as_str())
         {
-            problems.push(format!("channel `{}` names unknown bot `{bot}`", channel.name));
+            problems.push(format!(
+                "channel `{}` names unknown bot `{bot}`",
+                channel.name
+            ));
         }
         let mut account = channel.account.clone();
-        account.imap_mailbox = account.imap_mailbox.or_else(|| Some(defaults.imap_mailbox.clone()));
+        account.imap_mailbox = account
+            .imap_mailbox
+            .or_else(|| Some(defaults.imap_mailbox.clone()));
         account.check_interval = account.check_interval.or(Some(defaults.check_interval));
         match crate::transport::accounts::expand(&account) {
             Ok(accounts) => channels.push(ChannelSettings {
@@ -224,9 +266,20 @@ fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> 
             Err(e) => problems.push(format!("channel `{}`: {e}", channel.name)),
         }
     }
-    check_unique("channel", channels.iter().map(|c| c.name.as_str()), problems);
+    check_unique(
+        "channel",
+        channels.iter().map(|c| c.name.as_str()),
+        problems,
+    );
 
-    let inboxes = inbox::resolve_inboxes(&file, &defaults, smtp_in.as_ref(), &channels, &bot_names, problems);
+    let inboxes = inbox::resolve_inboxes(
+        &file,
+        &defaults,
+        smtp_in.as_ref(),
+        &channels,
+        &bot_names,
+        problems,
+    );
 
     let limits = EngineLimits {
         deadline: Duration::from_millis(file.plugins.deadline_ms.unwrap_or(5_000)),
@@ -234,7 +287,11 @@ fn resolve(file: FileConfig, env: &EnvOverrides, problems: &mut Vec<String>) -> 
         ..EngineLimits::default()
     };
     Config {
-        outbox_dir: file.server.outbox_dir.clone().unwrap_or_else(|| data_dir.join("outbox")),
+        outbox_dir: file
+            .server
+            .outbox_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("outbox")),
         workers: file.server.workers.unwrap_or(8).max(1),
         data_dir,
         smtp_in,

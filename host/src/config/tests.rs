@@ -42,7 +42,13 @@ imap_sever = "typo"
     )
     .expect_err("invalid");
     let text = err.to_string();
-    for needle in ["server.colour", "channels.0.imap_sever", "unknown bot `nobody`", "no [smtp_in]", "CHECK_INTERVAL"] {
+    for needle in [
+        "server.colour",
+        "channels.0.imap_sever",
+        "unknown bot `nobody`",
+        "no [smtp_in]",
+        "CHECK_INTERVAL",
+    ] {
         assert!(text.contains(needle), "missing `{needle}` in:\n{text}");
     }
     assert!(err.problems.len() >= 5, "{text}");
@@ -74,8 +80,15 @@ slug = "x"
     assert_eq!(inbox.email_name.as_deref(), Some("Env Name"));
     assert_eq!(inbox.content_type, ContentType::Html);
     assert_eq!(inbox.max_attachment_bytes, 0);
-    let sig = inbox.plugins.iter().find(|p| p.name == "signature-template").expect("signature plugin");
-    assert_eq!(sig.config.get("text").map(String::as_str), Some("Regards, {{ sender_name }}"));
+    let sig = inbox
+        .plugins
+        .iter()
+        .find(|p| p.name == "signature-template")
+        .expect("signature plugin");
+    assert_eq!(
+        sig.config.get("text").map(String::as_str),
+        Some("Regards, {{ sender_name }}")
+    );
 }
 
 #[test]
@@ -97,7 +110,15 @@ imap_port = 993
     .expect("valid");
     assert_eq!(config.inboxes.len(), 2);
     assert!(config.inboxes.iter().all(|i| i.bot.as_deref() == Some("b")));
-    assert!(config.channels[0].accounts.iter().all(|a| a.mailbox == "Support"));
+    assert!(
+        config.channels[0]
+            .accounts
+            .iter()
+            .all(|a| a.mailbox == "Support")
+    );
     let printed = format!("{config:?}");
-    assert!(!printed.contains("hunter2") && !printed.contains("swordfish"), "secret printed");
+    assert!(
+        !printed.contains("hunter2") && !printed.contains("swordfish"),
+        "secret printed"
+    );
 }

@@ -240,7 +240,10 @@ fn base(
 pub fn reply_subject(parent_subject: &str) -> String {
     let cleaned = clean_header(parent_subject);
     // Runs of whitespace collapse: encoded words do not keep them anyway.
-    let rest = strip_reply_prefixes(&cleaned).split_whitespace().collect::<Vec<_>>().join(" ");
+    let rest = strip_reply_prefixes(&cleaned)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if rest.is_empty() {
         "Re:".to_string()
     } else {

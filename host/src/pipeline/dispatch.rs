@@ -35,7 +35,9 @@ pub struct Pipeline {
 
 impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pipeline").field("workers", &self.workers).finish_non_exhaustive()
+        f.debug_struct("Pipeline")
+            .field("workers", &self.workers)
+            .finish_non_exhaustive()
     }
 }
 
@@ -50,7 +52,12 @@ impl Pipeline {
         workers: usize,
     ) -> Self {
         let steps = Arc::new(Steps::new(store.clone(), inboxes, outbox_wake));
-        Pipeline { store, steps, wake, workers: workers.max(1) }
+        Pipeline {
+            store,
+            steps,
+            wake,
+            workers: workers.max(1),
+        }
     }
 
     /// Runs until `shutdown`; in-flight messages finish their current step.
@@ -61,7 +68,12 @@ impl Pipeline {
         let finished = Arc::new(Notify::new());
         let mut handles = Vec::new();
         for _ in 0..self.workers {
-            let (rx, steps, in_flight, finished) = (rx.clone(), self.steps.clone(), in_flight.clone(), finished.clone());
+            let (rx, steps, in_flight, finished) = (
+                rx.clone(),
+                self.steps.clone(),
+                in_flight.clone(),
+                finished.clone(),
+            );
             handles.push(tokio::spawn(async move {
                 let mut errors: HashMap<String, u32> = HashMap::new();
                 loop {
@@ -93,7 +105,10 @@ impl Pipeline {
                 match self.store.messages_in_states(ACTIVE, limit).await {
                     Ok(batch) => {
                         for message in batch {
-                            let fresh = in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(message.id.clone());
+                            let fresh = in_flight
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .insert(message.id.clone());
                             if fresh {
                                 dispatched += 1;
                                 if tx.send(message).await.is_err() {

@@ -38,7 +38,11 @@ impl std::fmt::Debug for InboxDirectory {
 
 impl InboxDirectory {
     /// An empty directory.
-    pub fn new(store: Arc<dyn Store>, registry: Arc<PluginRegistry>, services: HostServices) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        registry: Arc<PluginRegistry>,
+        services: HostServices,
+    ) -> Self {
         InboxDirectory {
             store,
             registry,
@@ -65,11 +69,21 @@ impl InboxDirectory {
             .map(|p| PluginBinding {
                 plugin: p.name.clone(),
                 grants: Grants::parse(&p.grants).unwrap_or_default(),
-                config: Arc::new(p.config.iter().map(|(k, v)| (k.clone(), v.clone())).collect::<BTreeMap<_, _>>()),
+                config: Arc::new(
+                    p.config
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<BTreeMap<_, _>>(),
+                ),
             })
             .collect();
         let chain = PolicyChain::new(self.registry.clone(), bindings, self.services.clone());
-        let ctx = Arc::new(InboxContext { inbox, settings, bot, chain });
+        let ctx = Arc::new(InboxContext {
+            inbox,
+            settings,
+            bot,
+            chain,
+        });
         self.cache
             .write()
             .unwrap_or_else(|p| p.into_inner())
@@ -79,11 +93,20 @@ impl InboxDirectory {
 
     /// Forgets every cached context (after inboxes or bots changed).
     pub fn invalidate(&self) {
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).clear();
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 
     /// The addresses of every live inbox: mail from them is never answered.
     pub async fn own_addresses(&self) -> anyhow::Result<Vec<String>> {
-        Ok(self.store.inboxes().await?.into_iter().map(|i| i.address).collect())
+        Ok(self
+            .store
+            .inboxes()
+            .await?
+            .into_iter()
+            .map(|i| i.address)
+            .collect())
     }
 }

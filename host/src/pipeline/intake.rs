@@ -21,14 +21,20 @@ pub struct Intake {
 
 impl std::fmt::Debug for Intake {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Intake").field("inbound_domain", &self.inbound_domain).finish_non_exhaustive()
+        f.debug_struct("Intake")
+            .field("inbound_domain", &self.inbound_domain)
+            .finish_non_exhaustive()
     }
 }
 
 impl Intake {
     /// Intake into `store`, waking `wake`.
     pub fn new(store: Arc<dyn Store>, wake: Arc<Notify>, inbound_domain: Option<String>) -> Self {
-        Intake { store, wake, inbound_domain }
+        Intake {
+            store,
+            wake,
+            inbound_domain,
+        }
     }
 
     async fn insert(&self, message: NewMessage) -> store::Result<InsertOutcome> {
@@ -71,7 +77,10 @@ impl InboundSink for Intake {
             .ok_or_else(|| SinkError(format!("no inbox has the address {}", mail.account)))?;
         let message = NewMessage {
             inbox_id: inbox.id,
-            source_key: format!("imap:{}:{}:{}:{}", mail.account, mail.mailbox, mail.uidvalidity, mail.uid),
+            source_key: format!(
+                "imap:{}:{}:{}:{}",
+                mail.account, mail.mailbox, mail.uidvalidity, mail.uid
+            ),
             source: format!("imap:{}:{}", mail.account, mail.mailbox),
             raw: mail.raw,
             received_at: store::now_ms(),
@@ -89,7 +98,12 @@ impl SmtpInHandler for Intake {
         self.generated_inbox(rcpt).await.is_some()
     }
 
-    async fn deliver(&self, _mail_from: &str, recipients: &[String], raw: Vec<u8>) -> Result<(), String> {
+    async fn deliver(
+        &self,
+        _mail_from: &str,
+        recipients: &[String],
+        raw: Vec<u8>,
+    ) -> Result<(), String> {
         let mut inboxes: Vec<store::Inbox> = Vec::new();
         for rcpt in recipients {
             if let Some(inbox) = self.generated_inbox(rcpt).await
@@ -110,7 +124,9 @@ impl SmtpInHandler for Intake {
                 raw: raw.clone(),
                 received_at: store::now_ms(),
             };
-            self.insert(message).await.map_err(|e| format!("storing mail: {e}"))?;
+            self.insert(message)
+                .await
+                .map_err(|e| format!("storing mail: {e}"))?;
         }
         Ok(())
     }

@@ -30,14 +30,19 @@ pub struct Senders {
 
 impl std::fmt::Debug for Senders {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Senders").field("inboxes", &self.by_inbox.len()).finish_non_exhaustive()
+        f.debug_struct("Senders")
+            .field("inboxes", &self.by_inbox.len())
+            .finish_non_exhaustive()
     }
 }
 
 impl Senders {
     /// `fallback` serves every inbox without a sender of its own.
     pub fn new(fallback: Arc<dyn OutboundSender>) -> Self {
-        Senders { by_inbox: HashMap::new(), fallback }
+        Senders {
+            by_inbox: HashMap::new(),
+            fallback,
+        }
     }
 
     /// Sends the mail of `inbox_id` through `sender`.
@@ -46,7 +51,10 @@ impl Senders {
     }
 
     fn for_inbox(&self, inbox_id: &str) -> Arc<dyn OutboundSender> {
-        self.by_inbox.get(inbox_id).cloned().unwrap_or_else(|| self.fallback.clone())
+        self.by_inbox
+            .get(inbox_id)
+            .cloned()
+            .unwrap_or_else(|| self.fallback.clone())
     }
 }
 
@@ -72,20 +80,31 @@ impl std::fmt::Debug for OutboxWorker {
 impl OutboxWorker {
     /// A worker sending `store`'s outbox through `senders`, woken by `wake`.
     pub fn new(store: Arc<dyn Store>, senders: Senders, wake: Arc<Notify>) -> Self {
-        OutboxWorker { store, senders, wake }
+        OutboxWorker {
+            store,
+            senders,
+            wake,
+        }
     }
 
     /// Runs until `shutdown`; deliveries in flight finish first.
     pub async fn run(self, shutdown: CancellationToken) {
         match self.store.recover_outbox(store::now_ms()).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(items = n, "outbox items left sending by the previous run are due again"),
+            Ok(n) => tracing::info!(
+                items = n,
+                "outbox items left sending by the previous run are due again"
+            ),
             Err(e) => tracing::error!(error = %e, "recovering the outbox"),
         }
         let slots = Arc::new(Semaphore::new(CONCURRENCY));
         let done = Arc::new(Notify::new());
         loop {
-            let due = match self.store.due_outbox(store::now_ms(), CONCURRENCY as u32 * 2).await {
+            let due = match self
+                .store
+                .due_outbox(store::now_ms(), CONCURRENCY as u32 * 2)
+                .await
+            {
                 Ok(due) => due,
                 Err(e) => {
                     tracing::error!(error = %e, "listing due outbox items");
@@ -93,8 +112,14 @@ impl OutboxWorker {
                 }
             };
             for item in due {
-                let Ok(permit) = slots.clone().acquire_owned().await else { return };
-                let claimed = match self.store.claim_outbox(&item.id, store::now_ms(), LEASE_MS).await {
+                let Ok(permit) = slots.clone().acquire_owned().await else {
+                    return;
+                };
+                let claimed = match self
+                    .store
+                    .claim_outbox(&item.id, store::now_ms(), LEASE_MS)
+                    .await
+                {
                     Ok(Some(claimed)) => claimed,
                     Ok(None) => continue,
                     Err(e) => {
@@ -102,7 +127,11 @@ impl OutboxWorker {
                         continue;
                     }
                 };
-                let (store, sender, done) = (self.store.clone(), self.senders.for_inbox(&claimed.inbox_id), done.clone());
+                let (store, sender, done) = (
+                    self.store.clone(),
+                    self.senders.for_inbox(&claimed.inbox_id),
+                    done.clone(),
+                );
                 tokio::spawn(async move {
                     deliver(store.as_ref(), sender.as_ref(), claimed).await;
                     drop(permit);
@@ -122,11 +151,15 @@ impl OutboxWorker {
 }
 
 async fn deliver(store: &dyn Store, sender: &dyn OutboundSender, item: OutboxItem) {
-    let result = sender.send(&item.envelope_from, &item.recipients, &item.raw).await;
+    let result = sender
+        .send(&item.envelope_from, &item.recipients, &item.raw)
+        .await;
     let recorded = match result {
         Ok(accepted) => {
             tracing::info!(item = %item.id, message_id = %item.message_id_header, response = %accepted.response, "mail sent");
-            store.mark_sent(&item.id, &accepted.response, store::now_ms()).await
+            store
+                .mark_sent(&item.id, &accepted.response, store::now_ms())
+                .await
         }
         Err(SendError::Temporary(e)) if item.attempts < MAX_ATTEMPTS => {
             let next = store::now_ms() + backoff(item.attempts).as_millis() as i64;

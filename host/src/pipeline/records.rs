@@ -118,7 +118,12 @@ pub fn conversation(
             phone: contact.and_then(|c| c.phone.clone()),
             company: contact.and_then(|c| c.company.clone()),
             extra: contact
-                .map(|c| c.extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .map(|c| {
+                    c.extra
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
                 .unwrap_or_default(),
         },
     }

@@ -59,13 +59,16 @@ impl CompileCache {
     /// Stores a compiled component; failures only cost a recompile later.
     pub(crate) fn store(&self, content_hash: &str, component: &Component) {
         let path = self.path_for(content_hash);
-        let result = component.serialize().map_err(|e| e.to_string()).and_then(|bytes| {
-            let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-            let mut file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
-            file.write_all(&bytes).map_err(|e| e.to_string())?;
-            file.sync_all().map_err(|e| e.to_string())?;
-            std::fs::rename(&tmp, &path).map_err(|e| e.to_string())
-        });
+        let result = component
+            .serialize()
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+                let mut file = std::fs::File::create(&tmp).map_err(|e| e.to_string())?;
+                file.write_all(&bytes).map_err(|e| e.to_string())?;
+                file.sync_all().map_err(|e| e.to_string())?;
+                std::fs::rename(&tmp, &path).map_err(|e| e.to_string())
+            });
         if let Err(e) = result {
             tracing::warn!(path = %path.display(), error = %e, "could not write compile cache entry");
         }

@@ -71,10 +71,7 @@ impl FromStr for Capability {
             .find(|c| c.name() == s)
             .ok_or_else(|| {
                 let known: Vec<_> = Capability::ALL.iter().map(|c| c.name()).collect();
-                format!(
-                    "unknown capability `{s}` (known: {})",
-                    known.join(", ")
-                )
+                format!("unknown capability `{s}` (known: {})", known.join(", "))
             })
     }
 }

@@ -102,7 +102,11 @@ pub struct CallScope {
 
 impl PolicyChain {
     /// A chain over `bindings`, in order.
-    pub fn new(registry: Arc<PluginRegistry>, bindings: Vec<PluginBinding>, services: HostServices) -> Self {
+    pub fn new(
+        registry: Arc<PluginRegistry>,
+        bindings: Vec<PluginBinding>,
+        services: HostServices,
+    ) -> Self {
         PolicyChain {
             registry,
             bindings,
@@ -116,17 +120,33 @@ impl PolicyChain {
     }
 
     /// Asks `route`.
-    pub fn route(&self, scope: &CallScope, msg: &Message, inbox: &Inbox) -> ChainOutcome<RouteDecision> {
-        self.ask(Hook::Route, scope, |e, s| e.call_route(s, msg, inbox), |d| {
-            !matches!(d, RouteDecision::NoOpinion)
-        })
+    pub fn route(
+        &self,
+        scope: &CallScope,
+        msg: &Message,
+        inbox: &Inbox,
+    ) -> ChainOutcome<RouteDecision> {
+        self.ask(
+            Hook::Route,
+            scope,
+            |e, s| e.call_route(s, msg, inbox),
+            |d| !matches!(d, RouteDecision::NoOpinion),
+        )
     }
 
     /// Asks `escalate`.
-    pub fn escalate(&self, scope: &CallScope, msg: &Message, conv: &Conversation) -> ChainOutcome<EscalateDecision> {
-        self.ask(Hook::Escalate, scope, |e, s| e.call_escalate(s, msg, conv), |d| {
-            !matches!(d, EscalateDecision::NoOpinion)
-        })
+    pub fn escalate(
+        &self,
+        scope: &CallScope,
+        msg: &Message,
+        conv: &Conversation,
+    ) -> ChainOutcome<EscalateDecision> {
+        self.ask(
+            Hook::Escalate,
+            scope,
+            |e, s| e.call_escalate(s, msg, conv),
+            |d| !matches!(d, EscalateDecision::NoOpinion),
+        )
     }
 
     /// Asks `generate-reply`.
@@ -137,14 +157,27 @@ impl PolicyChain {
         conv: &Conversation,
         bot: &Bot,
     ) -> ChainOutcome<ReplyDecision> {
-        self.ask(Hook::GenerateReply, scope, |e, s| e.call_generate_reply(s, msg, conv, bot), |d| {
-            !matches!(d, ReplyDecision::NoOpinion)
-        })
+        self.ask(
+            Hook::GenerateReply,
+            scope,
+            |e, s| e.call_generate_reply(s, msg, conv, bot),
+            |d| !matches!(d, ReplyDecision::NoOpinion),
+        )
     }
 
     /// Asks `signature`.
-    pub fn signature(&self, scope: &CallScope, conv: &Conversation, inbox: &Inbox) -> ChainOutcome<Signature> {
-        let outcome = self.ask(Hook::Signature, scope, |e, s| e.call_signature(s, conv, inbox), Option::is_some);
+    pub fn signature(
+        &self,
+        scope: &CallScope,
+        conv: &Conversation,
+        inbox: &Inbox,
+    ) -> ChainOutcome<Signature> {
+        let outcome = self.ask(
+            Hook::Signature,
+            scope,
+            |e, s| e.call_signature(s, conv, inbox),
+            Option::is_some,
+        );
         ChainOutcome {
             decision: outcome.decision.flatten(),
             records: outcome.records,
@@ -154,17 +187,27 @@ impl PolicyChain {
 
     /// Asks `collect-contact` of every plugin and merges what they found:
     /// a field keeps the first value found, in configured order.
-    pub fn collect_contact(&self, scope: &CallScope, msg: &Message, conv: &Conversation) -> ContactOutcome {
+    pub fn collect_contact(
+        &self,
+        scope: &CallScope,
+        msg: &Message,
+        conv: &Conversation,
+    ) -> ContactOutcome {
         let mut merged: Option<Contact> = None;
-        let outcome = self.ask(Hook::CollectContact, scope, |e, s| e.call_collect_contact(s, msg, conv), |found| {
-            if let Some(found) = found {
-                merged = Some(match merged.take() {
-                    None => found.clone(),
-                    Some(have) => merge_contacts(have, found),
-                });
-            }
-            false
-        });
+        let outcome = self.ask(
+            Hook::CollectContact,
+            scope,
+            |e, s| e.call_collect_contact(s, msg, conv),
+            |found| {
+                if let Some(found) = found {
+                    merged = Some(match merged.take() {
+                        None => found.clone(),
+                        Some(have) => merge_contacts(have, found),
+                    });
+                }
+                false
+            },
+        );
         ChainOutcome {
             decision: merged,
             records: outcome.records,
@@ -192,7 +235,11 @@ impl PolicyChain {
                     error: Some(error.clone()),
                     duration: Duration::ZERO,
                 });
-                return ChainOutcome { decision: None, records, error: Some(error) };
+                return ChainOutcome {
+                    decision: None,
+                    records,
+                    error: Some(error),
+                };
             };
             if !plugin.implements(hook) {
                 continue;
@@ -206,7 +253,11 @@ impl PolicyChain {
                 services: self.services.clone(),
             };
             let started = Instant::now();
-            let result = guest_result(&plugin, hook, self.registry.engine().invoke(&plugin, hook, ctx, &call));
+            let result = guest_result(
+                &plugin,
+                hook,
+                self.registry.engine().invoke(&plugin, hook, ctx, &call),
+            );
             let duration = started.elapsed();
             let mut record = HookRecord {
                 hook,
@@ -222,18 +273,30 @@ impl PolicyChain {
                     record.outcome = serde_json::to_value(&answer).ok();
                     records.push(record);
                     if definite(&answer) {
-                        return ChainOutcome { decision: Some(answer), records, error: None };
+                        return ChainOutcome {
+                            decision: Some(answer),
+                            records,
+                            error: None,
+                        };
                     }
                 }
                 Err(error) => {
                     tracing::warn!(%error, inbox = %scope.inbox_id, "plugin call failed");
                     record.error = Some(error.clone());
                     records.push(record);
-                    return ChainOutcome { decision: None, records, error: Some(error) };
+                    return ChainOutcome {
+                        decision: None,
+                        records,
+                        error: Some(error),
+                    };
                 }
             }
         }
-        ChainOutcome { decision: None, records, error: None }
+        ChainOutcome {
+            decision: None,
+            records,
+            error: None,
+        }
     }
 }
 

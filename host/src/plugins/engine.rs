@@ -86,9 +86,10 @@ impl PluginEngine {
             .map_err(|e| anyhow::anyhow!("linking mailbot imports: {e}"))?;
 
         let cache = match cache_dir {
-            Some(dir) => Some(CompileCache::new(dir, &engine).map_err(|e| {
-                anyhow::anyhow!("compile cache {}: {e}", dir.display())
-            })?),
+            Some(dir) => Some(
+                CompileCache::new(dir, &engine)
+                    .map_err(|e| anyhow::anyhow!("compile cache {}: {e}", dir.display()))?,
+            ),
             None => None,
         };
 
@@ -122,7 +123,10 @@ impl PluginEngine {
         })?;
         let hash = blake3::hash(bytes).to_hex().to_string();
 
-        let cached = self.cache.as_ref().and_then(|c| c.load(&self.engine, &hash));
+        let cached = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.load(&self.engine, &hash));
         let from_cache = cached.is_some();
         let component = match cached {
             Some(component) => component,
@@ -181,7 +185,11 @@ impl PluginEngine {
 
     /// Refuses components built against another version of the contract,
     /// with a sentence that says which.
-    fn check_contract_version(&self, component: &Component, source: &Path) -> Result<(), LoadError> {
+    fn check_contract_version(
+        &self,
+        component: &Component,
+        source: &Path,
+    ) -> Result<(), LoadError> {
         let ty = component.component_type();
         let wanted = format!("mailbot:plugin/policy@{CONTRACT_VERSION}");
         let mut found = Vec::new();

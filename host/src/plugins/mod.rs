@@ -30,9 +30,9 @@ pub use error::{PluginError, PluginErrorKind};
 pub use invoke::CallContext;
 pub use loaded::{Hook, LoadedPlugin};
 pub use registry::{LoadError, PluginRegistry};
-pub use shipped::{SHIPPED_PLUGINS, load_shipped};
 pub use reload::{PluginWatcher, ReloadEvent, watch_plugins_dir};
 pub use services::{
     HostServices, KnowledgeSearch, KvBackend, LlmComplete, MemoryKv, NoKnowledge, NoLlm,
     ServiceError,
 };
+pub use shipped::{SHIPPED_PLUGINS, load_shipped};

@@ -38,7 +38,9 @@ pub enum LoadError {
         reason: String,
     },
     /// Built against another version of the `mailbot:plugin` contract.
-    #[error("plugin {file}: built against another contract version: expected export {wanted}, found {found}")]
+    #[error(
+        "plugin {file}: built against another contract version: expected export {wanted}, found {found}"
+    )]
     ContractVersion {
         /// The file.
         file: PathBuf,

@@ -61,7 +61,10 @@ impl PluginWatcher {
 }
 
 /// Watches `dir` and reloads changed `*.wasm` files into `registry`.
-pub fn watch_plugins_dir(registry: Arc<PluginRegistry>, dir: &Path) -> anyhow::Result<PluginWatcher> {
+pub fn watch_plugins_dir(
+    registry: Arc<PluginRegistry>,
+    dir: &Path,
+) -> anyhow::Result<PluginWatcher> {
     let (tx, rx) = channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)
         .map_err(|e| anyhow::anyhow!("watching {}: {e}", dir.display()))?;
@@ -75,7 +78,11 @@ pub fn watch_plugins_dir(registry: Arc<PluginRegistry>, dir: &Path) -> anyhow::R
         .spawn(move || {
             let mut pending = BTreeSet::new();
             loop {
-                let timeout = if pending.is_empty() { Duration::from_secs(3600) } else { DEBOUNCE };
+                let timeout = if pending.is_empty() {
+                    Duration::from_secs(3600)
+                } else {
+                    DEBOUNCE
+                };
                 match rx.recv_timeout(timeout) {
                     Ok(Ok(event)) => pending.extend(
                         event

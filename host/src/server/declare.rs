@@ -33,12 +33,18 @@ pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Resul
             backstory: backstory.clone(),
             settings: serde_json::json!({}),
         };
-        let id = store.upsert_bot_by_name(bot).await.with_context(|| format!("cannot store bot `{name}`"))?;
+        let id = store
+            .upsert_bot_by_name(bot)
+            .await
+            .with_context(|| format!("cannot store bot `{name}`"))?;
         bot_ids.insert(name.clone(), id);
     }
 
     let mut declared = Declared::default();
-    let existing = store.channels().await.context("cannot read the stored channels")?;
+    let existing = store
+        .channels()
+        .await
+        .context("cannot read the stored channels")?;
     for channel in &config.channels {
         for account in &channel.accounts {
             let name = channel_name(channel, &account.address);
@@ -50,7 +56,9 @@ pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Resul
                 "mailbox": account.mailbox,
             });
             if let AccountAuth::OAuth2(source) = &account.auth {
-                let configured = blake3::hash(source.refresh_token().expose().as_bytes()).to_hex().to_string();
+                let configured = blake3::hash(source.refresh_token().expose().as_bytes())
+                    .to_hex()
+                    .to_string();
                 record_config[CONFIGURED_TOKEN] = configured.clone().into();
                 let stored = existing.iter().find(|c| c.name == name).map(|c| &c.config);
                 // A token rotated from the one still configured replaces it;
@@ -64,12 +72,18 @@ pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Resul
                     tracing::info!(account = %account.address, "continuing with the refresh token the server rotated to");
                 }
             }
-            let record = NewChannel { name, kind: "imap".into(), config: record_config };
+            let record = NewChannel {
+                name,
+                kind: "imap".into(),
+                config: record_config,
+            };
             let id = store
                 .upsert_channel_by_name(record)
                 .await
                 .with_context(|| format!("cannot store channel `{}`", channel.name))?;
-            declared.channel_of_account.insert(store::normalize_email(&account.address), id);
+            declared
+                .channel_of_account
+                .insert(store::normalize_email(&account.address), id);
         }
     }
 
@@ -77,7 +91,11 @@ pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Resul
         let record = NewInbox {
             name: inbox.name.clone(),
             address: inbox.address.clone(),
-            kind: if inbox.slug.is_some() { InboxKind::Generated } else { InboxKind::Mailbox },
+            kind: if inbox.slug.is_some() {
+                InboxKind::Generated
+            } else {
+                InboxKind::Mailbox
+            },
             slug: inbox.slug.clone(),
             bot_id: inbox.bot.as_ref().and_then(|b| bot_ids.get(b).cloned()),
             settings: serde_json::to_value(inbox)?,
@@ -86,7 +104,9 @@ pub(super) async fn declare(store: &dyn Store, config: &Config) -> anyhow::Resul
             .upsert_inbox_by_address(record)
             .await
             .with_context(|| format!("cannot store inbox `{}`", inbox.name))?;
-        declared.inbox_of_address.insert(store::normalize_email(&inbox.address), id);
+        declared
+            .inbox_of_address
+            .insert(store::normalize_email(&inbox.address), id);
     }
     Ok(declared)
 }

@@ -36,26 +36,39 @@ impl StoreChannelEvents {
                 }
             }
         });
-        StoreChannelEvents { channel_of_account, queue }
+        StoreChannelEvents {
+            channel_of_account,
+            queue,
+        }
     }
 
     fn channel(&self, account: &str) -> Option<String> {
-        self.channel_of_account.get(&store::normalize_email(account)).cloned()
+        self.channel_of_account
+            .get(&store::normalize_email(account))
+            .cloned()
     }
 }
 
 pub(super) async fn write(store: &dyn Store, event: Event) -> store::Result<()> {
     match event {
-        Event::Status(channel, status, detail) => store.set_channel_status(&channel, status, detail).await,
+        Event::Status(channel, status, detail) => {
+            store.set_channel_status(&channel, status, detail).await
+        }
         Event::Log(channel, level, line) => {
-            store.append_channel_log(&channel, level.as_str(), &line, store::now_ms()).await
+            store
+                .append_channel_log(&channel, level.as_str(), &line, store::now_ms())
+                .await
         }
         Event::Rotated(channel, token) => {
             let mut record = store.channel(&channel).await?;
             if let Some(config) = record.config.as_object_mut() {
                 config.insert(super::declare::ROTATED_TOKEN.into(), token.into());
             }
-            let update = store::NewChannel { name: record.name, kind: record.kind, config: record.config };
+            let update = store::NewChannel {
+                name: record.name,
+                kind: record.kind,
+                config: record.config,
+            };
             store.upsert_channel_by_name(update).await.map(|_| ())
         }
     }
@@ -71,7 +84,9 @@ impl ChannelEvents for StoreChannelEvents {
             ChannelStatus::Stopped => store::ChannelStatus::Stopped,
         };
         if let Some(channel) = self.channel(account) {
-            let _ = self.queue.send(Event::Status(channel, stored, detail.map(str::to_owned)));
+            let _ = self
+                .queue
+                .send(Event::Status(channel, stored, detail.map(str::to_owned)));
         }
     }
 
@@ -83,9 +98,14 @@ impl ChannelEvents for StoreChannelEvents {
     }
 
     fn refresh_token_rotated(&self, account: &str, new_token: &str) {
-        tracing::info!(account, "refresh token rotated; the new one is stored on the channel");
+        tracing::info!(
+            account,
+            "refresh token rotated; the new one is stored on the channel"
+        );
         if let Some(channel) = self.channel(account) {
-            let _ = self.queue.send(Event::Rotated(channel, new_token.to_owned()));
+            let _ = self
+                .queue
+                .send(Event::Rotated(channel, new_token.to_owned()));
         }
     }
 }

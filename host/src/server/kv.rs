@@ -29,6 +29,9 @@ impl KvBackend for StoreKv {
     }
 
     fn delete(&self, plugin: &str, inbox: &str, key: &str) -> Result<(), ServiceError> {
-        self.0.delete(plugin, inbox, key).map(|_| ()).map_err(failed)
+        self.0
+            .delete(plugin, inbox, key)
+            .map(|_| ())
+            .map_err(failed)
     }
 }

@@ -20,7 +20,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::pipeline::{InboxDirectory, Intake, OutboxWorker, Pipeline};
-use crate::plugins::{HostServices, NoKnowledge, NoLlm, PluginEngine, PluginRegistry, PluginWatcher};
+use crate::plugins::{
+    HostServices, NoKnowledge, NoLlm, PluginEngine, PluginRegistry, PluginWatcher,
+};
 use crate::store::{SqliteStore, Store};
 use crate::transport::imap::ImapWatcher;
 use crate::transport::smtp_in::{self, SmtpInConfig};
@@ -42,7 +44,9 @@ pub struct RunningServer {
 
 impl std::fmt::Debug for RunningServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunningServer").field("smtp_in_addr", &self.smtp_in_addr).finish_non_exhaustive()
+        f.debug_struct("RunningServer")
+            .field("smtp_in_addr", &self.smtp_in_addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -69,11 +73,17 @@ impl RunningServer {
 
 /// Starts every part of the host for `config`.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    std::fs::create_dir_all(&config.data_dir)
-        .with_context(|| format!("cannot create the data directory {}", config.data_dir.display()))?;
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
     let db = config.data_dir.join("mailbot.db");
-    let store: Arc<dyn Store> =
-        Arc::new(SqliteStore::open(&db).with_context(|| format!("cannot open the database {}", db.display()))?);
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&db)
+            .with_context(|| format!("cannot open the database {}", db.display()))?,
+    );
     let declared = declare::declare(&*store, &config).await?;
 
     let registry = load_plugins(&config)?;
@@ -91,7 +101,10 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         llm: Arc::new(NoLlm),
     };
     let inboxes = Arc::new(InboxDirectory::new(store.clone(), registry, services));
-    let events = Arc::new(StoreChannelEvents::new(store.clone(), declared.channel_of_account.clone()));
+    let events = Arc::new(StoreChannelEvents::new(
+        store.clone(),
+        declared.channel_of_account.clone(),
+    ));
     let senders = senders::build(&config, &declared, events.clone())?;
 
     let shutdown = CancellationToken::new();
@@ -113,12 +126,20 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
         let mut smtp_config = SmtpInConfig::new(settings.domain.clone());
         smtp_config.max_message_size = settings.max_message_bytes;
         if let Some((cert, key)) = &settings.tls {
-            smtp_config = smtp_config
-                .with_tls_files(cert, key)
-                .with_context(|| format!("smtp_in: cannot load the TLS certificate {}", cert.display()))?;
+            smtp_config = smtp_config.with_tls_files(cert, key).with_context(|| {
+                format!(
+                    "smtp_in: cannot load the TLS certificate {}",
+                    cert.display()
+                )
+            })?;
         }
         tracing::info!(addr = %listener.local_addr()?, domain = %settings.domain, "listening for SMTP");
-        tasks.spawn(smtp_in::run(listener, intake.clone(), smtp_config, shutdown.clone()));
+        tasks.spawn(smtp_in::run(
+            listener,
+            intake.clone(),
+            smtp_config,
+            shutdown.clone(),
+        ));
     }
     for channel in &config.channels {
         for account in &channel.accounts {
@@ -126,7 +147,13 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
             tasks.spawn(watcher.run(intake.clone(), shutdown.clone()));
         }
     }
-    let pipeline = Pipeline::new(store.clone(), inboxes, wake, outbox_wake.clone(), config.workers);
+    let pipeline = Pipeline::new(
+        store.clone(),
+        inboxes,
+        wake,
+        outbox_wake.clone(),
+        config.workers,
+    );
     tasks.spawn(pipeline.run(shutdown.clone()));
     tasks.spawn(OutboxWorker::new(store.clone(), senders, outbox_wake).run(shutdown.clone()));
 
@@ -142,7 +169,10 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
 /// The engine, the shipped plugins and the plugins folder's contents.
 fn load_plugins(config: &Config) -> anyhow::Result<Arc<PluginRegistry>> {
     let cache = crate::plugins::default_cache_dir(&config.data_dir);
-    let engine = Arc::new(PluginEngine::new(config.plugin_limits.clone(), Some(&cache))?);
+    let engine = Arc::new(PluginEngine::new(
+        config.plugin_limits.clone(),
+        Some(&cache),
+    )?);
     let registry = Arc::new(PluginRegistry::new(engine));
     if let Some(error) = crate::plugins::load_shipped(&registry).into_iter().next() {
         anyhow::bail!("a shipped plugin does not load: {error}");

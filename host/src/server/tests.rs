@@ -40,18 +40,28 @@ async fn a_rotated_refresh_token_survives_a_restart_until_a_new_one_is_configure
     let first_run = oauth_config(dir.path(), "configured");
     let declared = declare(&store, &first_run).await.unwrap();
     let channel = declared.channel_of_account["support@example.com"].clone();
-    write(&store, Event::Rotated(channel.clone(), "rotated".into())).await.unwrap();
+    write(&store, Event::Rotated(channel.clone(), "rotated".into()))
+        .await
+        .unwrap();
 
     let restart = oauth_config(dir.path(), "configured");
     declare(&store, &restart).await.unwrap();
     assert_eq!(refresh_token(&restart), "rotated");
     let again = oauth_config(dir.path(), "configured");
     declare(&store, &again).await.unwrap();
-    assert_eq!(refresh_token(&again), "rotated", "kept across several restarts");
+    assert_eq!(
+        refresh_token(&again),
+        "rotated",
+        "kept across several restarts"
+    );
 
     let reauthorised = oauth_config(dir.path(), "reauthorised");
     declare(&store, &reauthorised).await.unwrap();
     assert_eq!(refresh_token(&reauthorised), "reauthorised");
     let stored = store.channel(&channel).await.unwrap();
-    assert!(stored.config.get("rotated_refresh_token").is_none(), "{}", stored.config);
+    assert!(
+        stored.config.get("rotated_refresh_token").is_none(),
+        "{}",
+        stored.config
+    );
 }

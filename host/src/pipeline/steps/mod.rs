@@ -33,8 +33,16 @@ enum Next {
 }
 
 impl Steps {
-    pub(super) fn new(store: Arc<dyn Store>, inboxes: Arc<InboxDirectory>, outbox_wake: Arc<Notify>) -> Self {
-        Steps { store, inboxes, outbox_wake }
+    pub(super) fn new(
+        store: Arc<dyn Store>,
+        inboxes: Arc<InboxDirectory>,
+        outbox_wake: Arc<Notify>,
+    ) -> Self {
+        Steps {
+            store,
+            inboxes,
+            outbox_wake,
+        }
     }
 
     /// Moves `message` forward until it waits for the outbox or is final.
@@ -77,11 +85,19 @@ impl Steps {
 
     /// Fails a message that keeps erroring, with the last error.
     pub(super) async fn fail(&self, id: &str, error: &str) {
-        let Ok(message) = self.store.message(id).await else { return };
+        let Ok(message) = self.store.message(id).await else {
+            return;
+        };
         let reason = format!("gave up after repeated errors: {error}");
         if let Err(e) = self
             .store
-            .advance(id, message.state, MessageState::Failed, Some(reason), MessagePatch::default())
+            .advance(
+                id,
+                message.state,
+                MessageState::Failed,
+                Some(reason),
+                MessagePatch::default(),
+            )
             .await
         {
             tracing::error!(message = %id, error = %e, "could not fail a message");
@@ -99,14 +115,21 @@ impl Steps {
         if let Some(reason) = &reason {
             tracing::info!(from = ?message.state, to = ?to, reason = %reason, "message moved");
         }
-        self.store.advance(&message.id, message.state, to, reason, patch).await?;
+        self.store
+            .advance(&message.id, message.state, to, reason, patch)
+            .await?;
         Ok(Next::Moved(to))
     }
 
     /// Parses the stored bytes again (states keep no parsed copy).
-    async fn parsed(&self, message: &StoredMessage) -> anyhow::Result<(ParsedMail, Arc<super::InboxContext>)> {
+    async fn parsed(
+        &self,
+        message: &StoredMessage,
+    ) -> anyhow::Result<(ParsedMail, Arc<super::InboxContext>)> {
         let ctx = self.inboxes.get(&message.inbox_id).await?;
-        let limits = ParseLimits { max_attachment_bytes: ctx.settings.max_attachment_bytes };
+        let limits = ParseLimits {
+            max_attachment_bytes: ctx.settings.max_attachment_bytes,
+        };
         let mail = crate::mail::parse::parse(&message.raw, &limits)?;
         Ok((mail, ctx))
     }
@@ -134,10 +157,17 @@ impl Steps {
         // message here; hand it to the outbox (which may even have sent it).
         let items = self.store.outbox_for_message(&message.id).await?;
         let sent = items.iter().any(|i| i.state == store::OutboxState::Sent);
-        self.advance(message, MessageState::Queued, None, MessagePatch::default()).await?;
+        self.advance(message, MessageState::Queued, None, MessagePatch::default())
+            .await?;
         if sent {
             self.store
-                .advance(&message.id, MessageState::Queued, MessageState::Sent, None, MessagePatch::default())
+                .advance(
+                    &message.id,
+                    MessageState::Queued,
+                    MessageState::Sent,
+                    None,
+                    MessagePatch::default(),
+                )
                 .await?;
             return Ok(Next::Moved(MessageState::Sent));
         }
@@ -149,10 +179,14 @@ impl Steps {
         if let Some(conv) = &message.conversation_id {
             self.store.touch_conversation(conv, store::now_ms()).await?;
         }
-        self.advance(message, MessageState::Done, None, MessagePatch::default()).await
+        self.advance(message, MessageState::Done, None, MessagePatch::default())
+            .await
     }
 }
 
 fn is_conflict(e: &anyhow::Error) -> bool {
-    matches!(e.downcast_ref::<StoreError>(), Some(StoreError::Conflict { .. }))
+    matches!(
+        e.downcast_ref::<StoreError>(),
+        Some(StoreError::Conflict { .. })
+    )
 }

@@ -14,13 +14,20 @@ use crate::store::{self, Conversation, NewOutboxItem, OutboxKind, StoredMessage}
 fn from_inbox(ctx: &InboxContext) -> FromInbox {
     FromInbox {
         address: ctx.inbox.address.clone(),
-        name: ctx.settings.email_name.clone().or_else(|| Some(ctx.inbox.name.clone())),
+        name: ctx
+            .settings
+            .email_name
+            .clone()
+            .or_else(|| Some(ctx.inbox.name.clone())),
     }
 }
 
 fn parent(mail: &ParsedMail, conversation: &Conversation) -> ReplyParent {
     ReplyParent::from_mail(mail).unwrap_or_else(|| ReplyParent {
-        customer: Mailbox { name: conversation.customer_name.clone(), email: conversation.customer_email.clone() },
+        customer: Mailbox {
+            name: conversation.customer_name.clone(),
+            email: conversation.customer_email.clone(),
+        },
         subject: mail.subject.clone(),
         message_id: mail.message_id.clone(),
         references: mail.references.clone(),
@@ -38,7 +45,8 @@ impl Steps {
         text: &str,
     ) -> anyhow::Result<NewOutboxItem> {
         let parent = parent(mail, conversation);
-        let composed = compose::compose_reply(&from_inbox(ctx), &parent, draft, OffsetDateTime::now_utc())?;
+        let composed =
+            compose::compose_reply(&from_inbox(ctx), &parent, draft, OffsetDateTime::now_utc())?;
         Ok(NewOutboxItem {
             message_id: Some(message.id.clone()),
             conversation_id: Some(conversation.id.clone()),
@@ -74,7 +82,11 @@ impl Steps {
             };
             transcript.push_str(&format!("{who}:\n{}\n\n", turn.text.trim()));
         }
-        transcript.push_str(&format!("Customer ({}):\n{}\n", parent.customer.email, mail.body.new_text.trim()));
+        transcript.push_str(&format!(
+            "Customer ({}):\n{}\n",
+            parent.customer.email,
+            mail.body.new_text.trim()
+        ));
         let summary = format!(
             "Reason: {}\nPriority: {:?}\nConversation: {}\n\n{}",
             esc.reason,
@@ -82,7 +94,10 @@ impl Steps {
             conversation.id,
             esc.summary.as_deref().unwrap_or("")
         );
-        let support_box = Mailbox { name: None, email: support.to_owned() };
+        let support_box = Mailbox {
+            name: None,
+            email: support.to_owned(),
+        };
         let composed = compose::compose_escalation(
             &from_inbox(ctx),
             &support_box,
@@ -120,7 +135,11 @@ impl Steps {
             inbox_id: ctx.inbox.id.clone(),
             kind: OutboxKind::Forward,
             // The outbox needs a unique id; the forwarded bytes keep their own.
-            message_id_header: format!("forward.{}@{}", message.id, ctx.inbox.address.rsplit('@').next().unwrap_or("localhost")),
+            message_id_header: format!(
+                "forward.{}@{}",
+                message.id,
+                ctx.inbox.address.rsplit('@').next().unwrap_or("localhost")
+            ),
             envelope_from: ctx.inbox.address.clone(),
             recipients: vec![to.to_owned()],
             raw: message.raw.clone(),

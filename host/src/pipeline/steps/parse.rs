@@ -17,7 +17,14 @@ impl Steps {
             Ok(parsed) => parsed,
             Err(e) if e.downcast_ref::<crate::mail::parse::ParseError>().is_some() => {
                 let reason = format!("unreadable mail: {e}");
-                return self.advance(message, MessageState::Failed, Some(reason), MessagePatch::default()).await;
+                return self
+                    .advance(
+                        message,
+                        MessageState::Failed,
+                        Some(reason),
+                        MessagePatch::default(),
+                    )
+                    .await;
             }
             Err(e) => return Err(e),
         };
@@ -29,7 +36,8 @@ impl Steps {
             new_text: Some(mail.body.new_text.clone()),
             ..MessagePatch::default()
         };
-        self.advance(message, MessageState::Parsed, None, patch).await
+        self.advance(message, MessageState::Parsed, None, patch)
+            .await
     }
 
     pub(super) async fn screen(&self, message: &StoredMessage) -> anyhow::Result<Next> {
@@ -41,34 +49,74 @@ impl Steps {
         }
         if let Verdict::Skip(reason) = screening.verdict {
             let reason = reason.as_str().to_owned();
-            return self.advance(message, MessageState::Skipped, Some(reason), MessagePatch::default()).await;
+            return self
+                .advance(
+                    message,
+                    MessageState::Skipped,
+                    Some(reason),
+                    MessagePatch::default(),
+                )
+                .await;
         }
         if let Some(sender) = &message.from_email
             && self.store.is_blocked(&ctx.inbox.id, sender).await?
         {
             let reason = "blocked_sender".to_owned();
-            return self.advance(message, MessageState::Skipped, Some(reason), MessagePatch::default()).await;
+            return self
+                .advance(
+                    message,
+                    MessageState::Skipped,
+                    Some(reason),
+                    MessagePatch::default(),
+                )
+                .await;
         }
-        self.advance(message, MessageState::Screened, None, MessagePatch::default()).await
+        self.advance(
+            message,
+            MessageState::Screened,
+            None,
+            MessagePatch::default(),
+        )
+        .await
     }
 
     /// A bounce of one of our replies: the recipients become undeliverable
     /// and the bot pauses on the conversation the reply belonged to.
-    async fn handle_bounce(&self, inbox_id: &str, mail: &ParsedMail, bounce: &Bounce) -> anyhow::Result<()> {
+    async fn handle_bounce(
+        &self,
+        inbox_id: &str,
+        mail: &ParsedMail,
+        bounce: &Bounce,
+    ) -> anyhow::Result<()> {
         let reason = format!(
             "bounced{}",
-            bounce.status.as_deref().map(|s| format!(" with status {s}")).unwrap_or_default()
+            bounce
+                .status
+                .as_deref()
+                .map(|s| format!(" with status {s}"))
+                .unwrap_or_default()
         );
         if bounce.permanent || bounce.status.as_deref().is_some_and(|s| s.starts_with('5')) {
             for rcpt in &bounce.recipients {
-                self.store.mark_undeliverable(inbox_id, rcpt, &reason).await?;
+                self.store
+                    .mark_undeliverable(inbox_id, rcpt, &reason)
+                    .await?;
             }
         }
         let ids = returned_message_ids(mail);
-        let conversation = match self.store.conversation_by_message_id_header(inbox_id, &ids).await? {
+        let conversation = match self
+            .store
+            .conversation_by_message_id_header(inbox_id, &ids)
+            .await?
+        {
             Some(conv) => Some(conv),
             None => match bounce.recipients.first() {
-                Some(rcpt) => self.store.sessions_for_customer(inbox_id, rcpt).await?.into_iter().next(),
+                Some(rcpt) => self
+                    .store
+                    .sessions_for_customer(inbox_id, rcpt)
+                    .await?
+                    .into_iter()
+                    .next(),
                 None => None,
             },
         };
@@ -91,7 +139,10 @@ fn returned_message_ids(mail: &ParsedMail) -> Vec<String> {
         Regex::new(r"(?im)^\s*Message-ID:\s*<?([^\s<>]+@[^\s<>]+)>?").expect("valid regex")
     });
     let mut ids: Vec<String> = Vec::new();
-    let sources = [mail.report.returned_headers.as_deref(), Some(mail.text.as_str())];
+    let sources = [
+        mail.report.returned_headers.as_deref(),
+        Some(mail.text.as_str()),
+    ];
     for text in sources.into_iter().flatten() {
         for cap in ID.captures_iter(text) {
             let id = store::normalize_message_id(&cap[1]);

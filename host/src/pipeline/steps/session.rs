@@ -7,7 +7,10 @@ use crate::mail::thread::ThreadKeys;
 use crate::pipeline::records;
 use crate::plugins::CallScope;
 use crate::plugins::types::RouteDecision;
-use crate::store::{self, ConvStatus, Conversation, ConversationUpdate, MessagePatch, MessageState, NewConversation, StoredMessage};
+use crate::store::{
+    self, ConvStatus, Conversation, ConversationUpdate, MessagePatch, MessageState,
+    NewConversation, StoredMessage,
+};
 
 impl Steps {
     pub(super) async fn thread_and_route(&self, message: &StoredMessage) -> anyhow::Result<Next> {
@@ -15,25 +18,57 @@ impl Steps {
         let keys = ThreadKeys::from(&mail);
         let Some(customer) = keys.customer.clone() else {
             let reason = "no_sender_address".to_owned();
-            return self.advance(message, MessageState::Skipped, Some(reason), MessagePatch::default()).await;
+            return self
+                .advance(
+                    message,
+                    MessageState::Skipped,
+                    Some(reason),
+                    MessagePatch::default(),
+                )
+                .await;
         };
-        let conversation = self.session_for(&ctx.inbox.id, &ctx.settings.session_duration_secs, &keys, &mail, &customer, message).await?;
-        let patch = MessagePatch { conversation_id: Some(conversation.id.clone()), ..MessagePatch::default() };
+        let conversation = self
+            .session_for(
+                &ctx.inbox.id,
+                &ctx.settings.session_duration_secs,
+                &keys,
+                &mail,
+                &customer,
+                message,
+            )
+            .await?;
+        let patch = MessagePatch {
+            conversation_id: Some(conversation.id.clone()),
+            ..MessagePatch::default()
+        };
 
         if conversation.bot_paused {
             let reason = format!(
                 "bot_paused: {}",
-                conversation.paused_reason.as_deref().unwrap_or("a human is handling this conversation")
+                conversation
+                    .paused_reason
+                    .as_deref()
+                    .unwrap_or("a human is handling this conversation")
             );
-            return self.advance(message, MessageState::Skipped, Some(reason), patch).await;
+            return self
+                .advance(message, MessageState::Skipped, Some(reason), patch)
+                .await;
         }
         if conversation.status == ConvStatus::Assigned {
             let reason = "assigned_to_human".to_owned();
-            return self.advance(message, MessageState::Skipped, Some(reason), patch).await;
+            return self
+                .advance(message, MessageState::Skipped, Some(reason), patch)
+                .await;
         }
-        if self.store.is_undeliverable(&ctx.inbox.id, &customer).await? {
+        if self
+            .store
+            .is_undeliverable(&ctx.inbox.id, &customer)
+            .await?
+        {
             let reason = "customer_undeliverable".to_owned();
-            return self.advance(message, MessageState::Skipped, Some(reason), patch).await;
+            return self
+                .advance(message, MessageState::Skipped, Some(reason), patch)
+                .await;
         }
 
         let scope = CallScope {
@@ -41,36 +76,83 @@ impl Steps {
             bot_id: ctx.bot.as_ref().map(|b| b.id.clone()).unwrap_or_default(),
             message_id: Some(message.id.clone()),
         };
-        let msg = records::message(&message.id, &mail, &ctx.inbox.address, message.received_at, false);
+        let msg = records::message(
+            &message.id,
+            &mail,
+            &ctx.inbox.address,
+            message.received_at,
+            false,
+        );
         let inbox = records::inbox(&ctx.inbox);
         let chain = ctx.chain.clone();
-        let outcome = tokio::task::spawn_blocking(move || chain.route(&scope, &msg, &inbox)).await?;
+        let outcome =
+            tokio::task::spawn_blocking(move || chain.route(&scope, &msg, &inbox)).await?;
         self.record(message, &outcome.records).await?;
         if let Some(error) = outcome.error {
-            return self.plugin_failed(message, &ctx, Some(&conversation), &error.to_string(), patch).await;
+            return self
+                .plugin_failed(
+                    message,
+                    &ctx,
+                    Some(&conversation),
+                    &error.to_string(),
+                    patch,
+                )
+                .await;
         }
         match outcome.decision {
-            None | Some(RouteDecision::NoOpinion) => self.advance(message, MessageState::Routed, None, patch).await,
+            None | Some(RouteDecision::NoOpinion) => {
+                self.advance(message, MessageState::Routed, None, patch)
+                    .await
+            }
             Some(RouteDecision::Handle(bot)) => {
                 let reason = match &ctx.bot {
                     Some(b) if b.name == bot => None,
                     _ => Some(format!("routed to bot {bot}")),
                 };
-                self.advance(message, MessageState::Routed, reason, patch).await
+                self.advance(message, MessageState::Routed, reason, patch)
+                    .await
             }
             Some(RouteDecision::Drop(reason)) => {
-                self.advance(message, MessageState::Skipped, Some(format!("dropped: {reason}")), patch).await
+                self.advance(
+                    message,
+                    MessageState::Skipped,
+                    Some(format!("dropped: {reason}")),
+                    patch,
+                )
+                .await
             }
             Some(RouteDecision::Block(reason)) => {
-                self.store.block_sender(&ctx.inbox.id, &customer, Some(reason.clone())).await?;
-                self.advance(message, MessageState::Skipped, Some(format!("blocked: {reason}")), patch).await
+                self.store
+                    .block_sender(&ctx.inbox.id, &customer, Some(reason.clone()))
+                    .await?;
+                self.advance(
+                    message,
+                    MessageState::Skipped,
+                    Some(format!("blocked: {reason}")),
+                    patch,
+                )
+                .await
             }
             Some(RouteDecision::Forward(to)) => {
                 let item = self.forward_item(message, &ctx, &conversation, &to);
                 self.store
-                    .queue_and_advance(&message.id, MessageState::Screened, MessageState::Queued, item)
+                    .queue_and_advance(
+                        &message.id,
+                        MessageState::Screened,
+                        MessageState::Queued,
+                        item,
+                    )
                     .await?;
-                let _ = self.store.advance(&message.id, MessageState::Queued, MessageState::Queued, Some(format!("forwarded to {to}")), patch).await;
+                let _ = self
+                    .store
+                    .advance(
+                        &message.id,
+                        MessageState::Queued,
+                        MessageState::Queued,
+                        Some(format!("forwarded to {to}")),
+                        patch,
+                    )
+                    .await;
                 self.outbox_wake.notify_one();
                 Ok(Next::Stop)
             }
@@ -90,17 +172,29 @@ impl Steps {
         // Header threading wins: In-Reply-To, then References newest first.
         let mut ids: Vec<String> = keys.in_reply_to.iter().cloned().collect();
         ids.extend(keys.references.iter().rev().cloned());
-        if let Some(conv) = self.store.conversation_by_message_id_header(inbox_id, &ids).await?
+        if let Some(conv) = self
+            .store
+            .conversation_by_message_id_header(inbox_id, &ids)
+            .await?
             && conv.status != ConvStatus::Closed
         {
             if conv.status == ConvStatus::Resolved {
-                let update = ConversationUpdate { status: Some(ConvStatus::Open), ..ConversationUpdate::default() };
+                let update = ConversationUpdate {
+                    status: Some(ConvStatus::Open),
+                    ..ConversationUpdate::default()
+                };
                 self.store.update_conversation(&conv.id, update).await?;
             }
-            self.store.touch_conversation(&conv.id, message.received_at).await?;
+            self.store
+                .touch_conversation(&conv.id, message.received_at)
+                .await?;
             return Ok(self.store.conversation(&conv.id).await?);
         }
-        let name = mail.reply_to.as_ref().or(mail.from.as_ref()).and_then(|m| m.name.clone());
+        let name = mail
+            .reply_to
+            .as_ref()
+            .or(mail.from.as_ref())
+            .and_then(|m| m.name.clone());
         let new = NewConversation {
             inbox_id: inbox_id.to_owned(),
             customer_email: customer.to_owned(),
@@ -123,7 +217,13 @@ impl Steps {
     ) -> anyhow::Result<Next> {
         match ctx.settings.fallback {
             crate::config::Fallback::Skip => {
-                self.advance(message, MessageState::Skipped, Some(format!("plugin_error: {error}")), patch).await
+                self.advance(
+                    message,
+                    MessageState::Skipped,
+                    Some(format!("plugin_error: {error}")),
+                    patch,
+                )
+                .await
             }
             crate::config::Fallback::Human => {
                 if let Some(conv) = conversation {
@@ -135,7 +235,13 @@ impl Steps {
                     };
                     self.store.update_conversation(&conv.id, update).await?;
                 }
-                self.advance(message, MessageState::Escalated, Some(format!("plugin_error: {error}")), patch).await
+                self.advance(
+                    message,
+                    MessageState::Escalated,
+                    Some(format!("plugin_error: {error}")),
+                    patch,
+                )
+                .await
             }
         }
     }

@@ -9,8 +9,8 @@ use std::io;
 
 use smtp_proto::request::receiver::{DataReceiver, DummyDataReceiver, RequestReceiver};
 use smtp_proto::{
-    AUTH_PLAIN, EXT_AUTH, EXT_8BIT_MIME, EXT_ENHANCED_STATUS_CODES, EXT_PIPELINING, EXT_SIZE, EXT_SMTP_UTF8,
-    EXT_START_TLS, EhloResponse, Request,
+    AUTH_PLAIN, EXT_8BIT_MIME, EXT_AUTH, EXT_ENHANCED_STATUS_CODES, EXT_PIPELINING, EXT_SIZE,
+    EXT_SMTP_UTF8, EXT_START_TLS, EhloResponse, Request,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_util::sync::CancellationToken;
@@ -322,7 +322,10 @@ async fn command(
         }
         Request::Vrfy { .. } => reply(out, 252, "2.5.2", "cannot verify, send mail"),
         Request::Help { .. } => reply(out, 214, "2.0.0", "see RFC 5321"),
-        Request::Auth { mechanism, initial_response } => {
+        Request::Auth {
+            mechanism,
+            initial_response,
+        } => {
             auth(ctx, tx, mechanism, &initial_response, out).await;
         }
         Request::Lhlo { .. }
@@ -359,7 +362,12 @@ async fn auth(
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok());
     let Some(decoded) = decoded else {
-        return reply(out, 501, "5.5.2", "AUTH PLAIN needs a base64 initial response");
+        return reply(
+            out,
+            501,
+            "5.5.2",
+            "AUTH PLAIN needs a base64 initial response",
+        );
     };
     let mut parts = decoded.split('\0');
     let (_authzid, user, password) = (parts.next(), parts.next(), parts.next());

@@ -281,7 +281,8 @@ async fn auth_is_refused_unless_the_handler_offers_it() {
     c.reply().await;
     let ehlo = c.expect("EHLO client.test\r\n", "250").await;
     assert!(!ehlo.contains("AUTH"), "{ehlo}");
-    c.expect("AUTH PLAIN AGJvdEBpbi5leGFtcGxlAHNlY3JldA==\r\n", "502").await;
+    c.expect("AUTH PLAIN AGJvdEBpbi5leGFtcGxlAHNlY3JldA==\r\n", "502")
+        .await;
 }
 
 #[tokio::test]
@@ -289,17 +290,31 @@ async fn auth_plain_checks_the_credentials_with_the_handler() {
     let (client, server) = tokio::io::duplex(64 * 1024);
     tokio::spawn(async move {
         let config = SmtpInConfig::new("mx.test");
-        serve_stream(server, "192.0.2.1", &Submission, &config, &CancellationToken::new())
-            .await
-            .ok();
+        serve_stream(
+            server,
+            "192.0.2.1",
+            &Submission,
+            &config,
+            &CancellationToken::new(),
+        )
+        .await
+        .ok();
     });
     let (r, w) = tokio::io::split(client);
-    let mut c = Client { reader: BufReader::new(r), writer: w };
+    let mut c = Client {
+        reader: BufReader::new(r),
+        writer: w,
+    };
     c.reply().await;
     let ehlo = c.expect("EHLO client.test\r\n", "250").await;
     assert!(ehlo.contains("AUTH PLAIN"), "{ehlo}");
     // "\0bot@in.example\0wrong", then "\0bot@in.example\0secret".
-    c.expect("AUTH PLAIN AGJvdEBpbi5leGFtcGxlAHdyb25n\r\n", "535 5.7.8").await;
+    c.expect("AUTH PLAIN AGJvdEBpbi5leGFtcGxlAHdyb25n\r\n", "535 5.7.8")
+        .await;
     c.expect("AUTH LOGIN\r\n", "504").await;
-    c.expect("AUTH PLAIN AGJvdEBpbi5leGFtcGxlAHNlY3JldA==\r\n", "235 2.7.0").await;
+    c.expect(
+        "AUTH PLAIN AGJvdEBpbi5leGFtcGxlAHNlY3JldA==\r\n",
+        "235 2.7.0",
+    )
+    .await;
 }
