@@ -14,8 +14,14 @@
 //! - `hook/<plugin>/native-4KB`: the plugin crate linked natively (the SDK's
 //!   `testing` double serves the imports) called with the same message as
 //!   SDK types: the plugin's own logic alone.
-//! - `hook/escalation-rules/wasm-tiny`: the same wasm call on a two-word
-//!   message, the per-call floor of the runtime.
+//! - `hook/<plugin>/wasm-tiny`, `native-tiny`: the same on a two-word
+//!   message; their difference is the runtime's per-call cost (fresh
+//!   instance, imports, crossing the boundary) plus whatever the plugin
+//!   redoes in every fresh instance that a native process does once (lazily
+//!   compiled regexes).
+//! - `hook/runtime-floor/wasm-*`: `contact-collector` with every source
+//!   turned off (it reads three settings and answers none): the fresh
+//!   instance, the imports and the boundary crossing with next to no logic.
 //! - `reload/load_file`: compile (on-disk compile cache enabled and missed,
 //!   as in `mailbot serve`), link and describe a changed component.
 //! - `reload/watched`: replace the file in a folder watched by
@@ -167,14 +173,29 @@ fn scope() -> CallScope {
     }
 }
 
-/// A one-plugin chain with the grants the shipped default chain gets.
-fn chain(registry: &Arc<PluginRegistry>, plugin: &str) -> PolicyChain {
+/// A one-plugin chain with the grants the shipped default chain gets and
+/// the plugin's settings `config`.
+fn chain_with(
+    registry: &Arc<PluginRegistry>,
+    plugin: &str,
+    config: &[(&str, &str)],
+) -> PolicyChain {
     let binding = PluginBinding {
         plugin: plugin.into(),
         grants: Grants::parse(&["log", "config", "kv", "clock"]).expect("known capabilities"),
-        config: Arc::new(BTreeMap::new()),
+        config: Arc::new(
+            config
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     };
     PolicyChain::new(registry.clone(), vec![binding], HostServices::in_memory())
+}
+
+/// A one-plugin chain with the default settings.
+fn chain(registry: &Arc<PluginRegistry>, plugin: &str) -> PolicyChain {
+    chain_with(registry, plugin, &[])
 }
 
 fn bench_hooks(c: &mut Criterion) {
@@ -188,6 +209,7 @@ fn bench_hooks(c: &mut Criterion) {
     let conv = wit_conversation(&msg);
     let tiny = wit_message(&customer_mail_tiny());
     let (native_msg, native_conv) = (sdk_message(&msg), sdk_conversation(&conv));
+    let native_tiny = sdk_message(&tiny);
     mailbot_guest::testing::clear();
 
     // Both builds must give the same answer, or the figures compare
@@ -221,6 +243,9 @@ fn bench_hooks(c: &mut Criterion) {
     group.bench_function("wasm-tiny", |b| {
         b.iter(|| black_box(escalation.escalate(&scope, black_box(&tiny), &conv)))
     });
+    group.bench_function("native-tiny", |b| {
+        b.iter(|| black_box(EscalationRules.escalate(black_box(&native_tiny), &native_conv)))
+    });
     group.finish();
 
     let mut group = c.benchmark_group("hook/contact-collector");
@@ -229,6 +254,41 @@ fn bench_hooks(c: &mut Criterion) {
     });
     group.bench_function("native-4KB", |b| {
         b.iter(|| black_box(ContactCollector.collect_contact(black_box(&native_msg), &native_conv)))
+    });
+    group.bench_function("wasm-tiny", |b| {
+        b.iter(|| black_box(contacts.collect_contact(&scope, black_box(&tiny), &conv)))
+    });
+    group.bench_function("native-tiny", |b| {
+        b.iter(|| {
+            black_box(ContactCollector.collect_contact(black_box(&native_tiny), &native_conv))
+        })
+    });
+    group.finish();
+
+    // The runtime's own cost: contact-collector with every source turned
+    // off reads its three settings and answers none without looking at the
+    // message, so what remains is the fresh instance, four imported calls,
+    // the message crossing the boundary and the decision record.
+    let floor = chain_with(
+        &registry,
+        "contact-collector",
+        &[
+            ("from-header", "false"),
+            ("signature", "false"),
+            ("phrases", "false"),
+        ],
+    );
+    let answer = floor.collect_contact(&scope, &msg, &conv);
+    assert!(
+        answer.error.is_none() && answer.decision.is_none(),
+        "{answer:?}"
+    );
+    let mut group = c.benchmark_group("hook/runtime-floor");
+    group.bench_function("wasm-4KB", |b| {
+        b.iter(|| black_box(floor.collect_contact(&scope, black_box(&msg), &conv)))
+    });
+    group.bench_function("wasm-tiny", |b| {
+        b.iter(|| black_box(floor.collect_contact(&scope, black_box(&tiny), &conv)))
     });
     group.finish();
 }

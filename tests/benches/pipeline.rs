@@ -37,7 +37,7 @@
 #[path = "../all/support/mod.rs"]
 mod support;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -226,6 +226,8 @@ struct Timing {
     queued: Millis,
     /// The SMTP server accepted the reply.
     sent: Millis,
+    /// `plugin/hook` → how long the call took, fresh instance included (µs).
+    hooks: Vec<(String, i64)>,
 }
 
 /// The host's timestamps of every answered mail, by Message-ID (without
@@ -256,11 +258,19 @@ async fn timings(host: &Host) -> HashMap<String, Timing> {
             .filter_map(|item| item.sent_at)
             .min()
             .expect("the reply was sent");
+        let hooks = store
+            .decisions(&message.id)
+            .await
+            .expect("decisions")
+            .into_iter()
+            .map(|d| (format!("{}/{}", d.plugin_name, d.hook), d.duration_us))
+            .collect();
         let id = message.message_id_header.clone().unwrap_or_default();
         let timing = Timing {
             received: message.received_at,
             queued,
             sent,
+            hooks,
         };
         out.insert(id.trim_matches(['<', '>']).to_ascii_lowercase(), timing);
     }
@@ -292,12 +302,14 @@ async fn all_messages(store: &dyn Store, inbox_id: &str) -> Vec<StoredMessage> {
     }
 }
 
-/// Prints p50/p99/max of delivered → accepted, and the median of each part.
+/// Prints p50/p99/max of delivered → accepted, the median of each part and
+/// the median duration of each plugin call.
 fn report_latency(delivered: &HashMap<String, Millis>, timings: &HashMap<String, Timing>) {
     let mut total = Vec::new();
     let mut pickup = Vec::new();
     let mut pipeline = Vec::new();
     let mut send = Vec::new();
+    let mut hooks: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for (id, at) in delivered {
         let t = timings
             .get(id)
@@ -306,6 +318,9 @@ fn report_latency(delivered: &HashMap<String, Millis>, timings: &HashMap<String,
         pickup.push(t.received - at);
         pipeline.push(t.queued - t.received);
         send.push(t.sent - t.queued);
+        for (hook, micros) in &t.hooks {
+            hooks.entry(hook).or_default().push(*micros);
+        }
     }
     println!(
         "  p50 {} ms, p99 {} ms, max {} ms",
@@ -319,6 +334,14 @@ fn report_latency(delivered: &HashMap<String, Millis>, timings: &HashMap<String,
         percentile(&mut pickup, 50),
         percentile(&mut pipeline, 50),
         percentile(&mut send, 50),
+    );
+    let calls: Vec<String> = hooks
+        .iter_mut()
+        .map(|(hook, micros)| format!("{hook} {:.2} ms", percentile(micros, 50) as f64 / 1000.0))
+        .collect();
+    println!(
+        "  median plugin calls (fresh instance included): {}",
+        calls.join(", ")
     );
 }
 
