@@ -153,22 +153,40 @@ pub fn escape_html(s: &str) -> String {
 /// assert!(contains_phrase("Ich möchte mit einem Menschen sprechen", "einem menschen"));
 /// ```
 pub fn contains_phrase(haystack: &str, phrase: &str) -> bool {
+    in_lowercase(&haystack.to_lowercase(), phrase)
+}
+
+/// The phrases of `phrases` that [`contains_phrase`] finds in `haystack`, in
+/// list order. The haystack is lower-cased once for all of them, so a long
+/// phrase list over a long message stays cheap.
+///
+/// ```
+/// use mailbot_guest::text::phrases_in;
+/// let found = phrases_in("I want a REFUND or I go to court", &["refund", "lawyer", "court"]);
+/// assert_eq!(found, ["refund", "court"]);
+/// ```
+pub fn phrases_in<'a>(haystack: &str, phrases: &[&'a str]) -> Vec<&'a str> {
+    let hay = haystack.to_lowercase();
+    phrases.iter().copied().filter(|p| in_lowercase(&hay, p)).collect()
+}
+
+/// [`contains_phrase`] over an already lower-cased haystack.
+fn in_lowercase(hay: &str, phrase: &str) -> bool {
     let phrase = phrase.trim().to_lowercase();
     if phrase.is_empty() {
         return false;
     }
-    let hay = haystack.to_lowercase();
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    // A boundary is only needed where the phrase itself starts or ends with
+    // a word character ("!!!" or "#urgent" match anywhere).
+    let starts_word = is_word(phrase.chars().next());
+    let ends_word = is_word(phrase.chars().next_back());
     let mut from = 0;
     while let Some(pos) = hay[from..].find(&phrase) {
         let start = from + pos;
         let end = start + phrase.len();
         let before = hay[..start].chars().next_back();
         let after = hay[end..].chars().next();
-        // A boundary is only needed where the phrase itself starts or ends
-        // with a word character ("!!!" or "#urgent" match anywhere).
-        let starts_word = is_word(phrase.chars().next());
-        let ends_word = is_word(phrase.chars().next_back());
         let glued = (starts_word && is_word(before)) || (ends_word && is_word(after));
         if !glued {
             return true;

@@ -283,8 +283,32 @@ pub fn display_name(address: &Address) -> Option<String> {
     Some(name.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// Lower-case fragments of the phrases of [`NAME_PHRASE`]: one must be in
+/// the text before the regex is built and run. Every plugin call runs in a
+/// fresh instance, so building the (Unicode) regex costs each call that
+/// needs it; most mail names nobody this way and skips that cost.
+const NAME_TRIGGERS: &[&str] = &[
+    "my name", "ich hei", "mein name", "appelle", "mon nom", "me llamo", "mi nombre", "mi chiamo",
+    "mio nome", "mijn naam", "ik heet", "meu nome", "me chamo", "chamo-me",
+];
+
+/// Lower-case fragments of the phrases of [`COMPANY_PHRASE`] (see
+/// [`NAME_TRIGGERS`]).
+const COMPANY_TRIGGERS: &[&str] = &[
+    "i work", "i'm with", "on behalf of", "ich arbeite", "je travaille", "trabajo", "lavoro", "ik werk",
+    "trabalho", "this is",
+];
+
+fn mentions_any(text: &str, triggers: &[&str]) -> bool {
+    let lower = text.to_lowercase();
+    triggers.iter().any(|t| lower.contains(t))
+}
+
 /// The name given by "my name is …" phrasing, in any supported language.
 pub fn name_from_phrase(text: &str) -> Option<String> {
+    if !mentions_any(text, NAME_TRIGGERS) {
+        return None;
+    }
     NAME_PHRASE
         .captures(text)
         .and_then(|c| c.get(1))
@@ -293,6 +317,9 @@ pub fn name_from_phrase(text: &str) -> Option<String> {
 
 /// The company given by "I work at …" or "this is Jane from …" phrasing.
 pub fn company_from_phrase(text: &str) -> Option<String> {
+    if !mentions_any(text, COMPANY_TRIGGERS) {
+        return None;
+    }
     let caps = COMPANY_PHRASE.captures(text)?;
     caps.get(1)
         .or_else(|| caps.get(3))

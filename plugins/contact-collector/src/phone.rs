@@ -94,6 +94,11 @@ const NOT_PHONE: &[&str] = &[
 /// only counts when labelled ("phone: …", "call me at …") or written with a
 /// leading `+`; inside one (`in_signature`) any plausible number counts.
 pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
+    // A phone number has at least seven digits; without them the regex
+    // (built per call, as each call runs in a fresh instance) is not needed.
+    if text.chars().filter(char::is_ascii_digit).count() < 7 {
+        return None;
+    }
     for m in CANDIDATE.find_iter(text) {
         let number = m.as_str().trim_end_matches([' ', '\t', '-', '.', '/', '(']);
         if !plausible(number) {

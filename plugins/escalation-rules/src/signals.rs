@@ -1,7 +1,7 @@
 //! The built-in word lists and detectors: requests for a human, anger,
 //! shouting, urgency, legal threats and refunds, in several languages.
 
-use mailbot_guest::text::contains_phrase;
+use mailbot_guest::text::phrases_in;
 
 /// Explicit requests for a human (en, de, fr, es, it, nl, pt).
 pub const HUMAN_REQUEST: &[&str] = &[
@@ -219,11 +219,7 @@ pub const REFUND: &[&str] = &[
 
 /// The phrases of `list` found in `text`, in list order.
 pub fn found<'a>(text: &str, list: &[&'a str]) -> Vec<&'a str> {
-    let mut hits: Vec<&str> = list
-        .iter()
-        .copied()
-        .filter(|p| contains_phrase(text, p))
-        .collect();
+    let mut hits = phrases_in(text, list);
     hits.dedup();
     hits
 }
