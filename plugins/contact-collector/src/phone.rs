@@ -5,14 +5,18 @@ use std::sync::LazyLock;
 use mailbot_guest::text::contains_phrase;
 use regex::Regex;
 
-/// A run of digits with the separators people put in phone numbers.
+/// A run of digits with the separators people put in phone numbers. ASCII
+/// digits and word boundaries only: phone numbers are written that way, and
+/// the ASCII classes build in a fraction of the time of Unicode ones (each
+/// plugin call runs in a fresh instance and builds the regex again).
 static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|\()?\b\d[\d \t().\-/]{5,22}\d\b").expect("phone regex is valid")
+    Regex::new(r"(?:\+|\()?(?-u:\b)[0-9][0-9 \t().\-/]{5,22}[0-9](?-u:\b)")
+        .expect("phone regex is valid")
 });
 
 /// Something that is a date, not a phone number: `2024-01-15`, `15.01.2024`.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4})$")
+    Regex::new(r"^(?:[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4})$")
         .expect("date regex is valid")
 });
 
