@@ -172,17 +172,17 @@ pub trait Store: Send + Sync {
     /// Queues an item unless one exists for the same (message_id, kind) or
     /// Message-ID. Idempotent: a retried call returns `Existing`.
     async fn enqueue(&self, item: NewOutboxItem) -> Result<EnqueueOutcome>;
-    /// In ONE transaction: moves message `message_id` from `from` to `to`
-    /// (e.g. `Decided` → `Queued`; `Escalated` for an escalation) and queues
-    /// `item` as caused by that message (its `message_id` is set to it).
+    /// In ONE transaction: moves message `message_id` as `transition` says
+    /// (e.g. `Decided` → `Queued`; `Escalated` for an escalation, with its
+    /// reason and fields) and queues `item` as caused by that message (its
+    /// `message_id` is set to it).
     /// Exactly-once: of concurrent or repeated callers only one succeeds,
     /// the others get `Conflict` (state moved) and nothing is queued.
     /// Returns the outbox item id.
     async fn queue_and_advance(
         &self,
         message_id: &str,
-        from: MessageState,
-        to: MessageState,
+        transition: Transition,
         item: NewOutboxItem,
     ) -> Result<String>;
     /// Items ready to send at `now`, oldest due first: queued items whose

@@ -316,6 +316,40 @@ pub struct MessagePatch {
     pub new_text: Option<String>,
 }
 
+/// A compare-and-set move of a message's state, with the reason its
+/// history entry records and the fields set alongside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub from: MessageState,
+    pub to: MessageState,
+    pub reason: Option<String>,
+    pub patch: MessagePatch,
+}
+
+impl Transition {
+    /// `from` → `to` with no reason and no fields set.
+    pub fn new(from: MessageState, to: MessageState) -> Self {
+        Transition {
+            from,
+            to,
+            reason: None,
+            patch: MessagePatch::default(),
+        }
+    }
+
+    /// The same move, recording `reason` in the history.
+    pub fn because(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// The same move, setting `patch`'s fields alongside.
+    pub fn with(mut self, patch: MessagePatch) -> Self {
+        self.patch = patch;
+        self
+    }
+}
+
 /// One entry of a message's state history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StateChange {

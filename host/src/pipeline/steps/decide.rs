@@ -17,6 +17,7 @@ use crate::plugins::CallScope;
 use crate::plugins::types::{EscalateDecision, Escalation, Priority, ReplyDecision};
 use crate::store::{
     self, Conversation, ConversationUpdate, MessagePatch, MessageState, StoredMessage,
+    Transition,
 };
 
 impl Steps {
@@ -227,8 +228,7 @@ impl Steps {
         self.store
             .queue_and_advance(
                 &message.id,
-                MessageState::Routed,
-                MessageState::Decided,
+                Transition::new(MessageState::Routed, MessageState::Decided),
                 item,
             )
             .await?;
@@ -298,8 +298,8 @@ impl Steps {
                 self.store
                     .queue_and_advance(
                         &message.id,
-                        MessageState::Routed,
-                        MessageState::Escalated,
+                        Transition::new(MessageState::Routed, MessageState::Escalated)
+                            .because(reason.clone()),
                         item,
                     )
                     .await?;

@@ -9,7 +9,7 @@ use crate::plugins::CallScope;
 use crate::plugins::types::RouteDecision;
 use crate::store::{
     self, ConvStatus, Conversation, ConversationUpdate, MessagePatch, MessageState,
-    NewConversation, StoredMessage,
+    NewConversation, StoredMessage, Transition,
 };
 
 impl Steps {
@@ -135,24 +135,12 @@ impl Steps {
             }
             Some(RouteDecision::Forward(to)) => {
                 let item = self.forward_item(message, &ctx, &conversation, &to);
+                let forwarded = Transition::new(MessageState::Screened, MessageState::Queued)
+                    .because(format!("forwarded to {to}"))
+                    .with(patch);
                 self.store
-                    .queue_and_advance(
-                        &message.id,
-                        MessageState::Screened,
-                        MessageState::Queued,
-                        item,
-                    )
+                    .queue_and_advance(&message.id, forwarded, item)
                     .await?;
-                let _ = self
-                    .store
-                    .advance(
-                        &message.id,
-                        MessageState::Queued,
-                        MessageState::Queued,
-                        Some(format!("forwarded to {to}")),
-                        patch,
-                    )
-                    .await;
                 self.outbox_wake.notify_one();
                 Ok(Next::Stop)
             }

@@ -50,6 +50,7 @@ macro_rules! store_conformance_tests {
         );
         crate::store::conformance::store_conformance_tests!(@in outbox: $make;
             queueing_a_reply_is_exactly_once_under_concurrent_callers,
+            queueing_records_the_reason_and_fields_of_its_transition,
             enqueue_is_idempotent_per_cause_and_message_id,
             a_claim_is_a_compare_and_set_with_a_lease,
             sent_and_failed_items_settle_their_message,

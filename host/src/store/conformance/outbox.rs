@@ -30,7 +30,7 @@ pub(crate) async fn queueing_a_reply_is_exactly_once_under_concurrent_callers(
                 // Each caller generated its own reply with its own Message-ID.
                 let item = item(&inbox, None, &format!("<reply-{i}@example.com>"));
                 store
-                    .queue_and_advance(&message, MessageState::Decided, MessageState::Queued, item)
+                    .queue_and_advance(&message, Transition::new(MessageState::Decided, MessageState::Queued), item)
                     .await
             })
         })
@@ -58,11 +58,35 @@ pub(crate) async fn queueing_a_reply_is_exactly_once_under_concurrent_callers(
     // A restarted pipeline repeating the step is refused and queues nothing.
     let again = item(&inbox, None, "<reply-again@example.com>");
     let err = store
-        .queue_and_advance(&message, MessageState::Decided, MessageState::Queued, again)
+        .queue_and_advance(&message, Transition::new(MessageState::Decided, MessageState::Queued), again)
         .await
         .unwrap_err();
     assert!(err.is_conflict());
     assert_eq!(store.outbox_for_message(&message).await.unwrap().len(), 1);
+}
+
+pub(crate) async fn queueing_records_the_reason_and_fields_of_its_transition(
+    store: Arc<dyn Store>,
+) {
+    let inbox = new_inbox(&*store, "support@example.com").await;
+    let message = decided(&*store, &inbox, "k").await;
+    let patch = MessagePatch {
+        subject: Some("Forwarded".into()),
+        ..MessagePatch::default()
+    };
+    let forwarded = Transition::new(MessageState::Decided, MessageState::Queued)
+        .because("forwarded to desk@example.com")
+        .with(patch);
+    store
+        .queue_and_advance(&message, forwarded, item(&inbox, None, "<fwd@example.com>"))
+        .await
+        .unwrap();
+    let stored = store.message(&message).await.unwrap();
+    assert_eq!(stored.state, MessageState::Queued);
+    assert_eq!(stored.subject.as_deref(), Some("Forwarded"));
+    let last = store.message_history(&message).await.unwrap().pop().unwrap();
+    assert_eq!(last.state, MessageState::Queued);
+    assert_eq!(last.reason.as_deref(), Some("forwarded to desk@example.com"));
 }
 
 pub(crate) async fn enqueue_is_idempotent_per_cause_and_message_id(store: Arc<dyn Store>) {
@@ -205,11 +229,11 @@ pub(crate) async fn sent_and_failed_items_settle_their_message(store: Arc<dyn St
     let bad = decided(&*store, &inbox, "bad").await;
     let (q, d) = (MessageState::Queued, MessageState::Decided);
     let ok_item = store
-        .queue_and_advance(&ok, d, q, item(&inbox, None, "<ok@x>"))
+        .queue_and_advance(&ok, Transition::new(d, q), item(&inbox, None, "<ok@x>"))
         .await
         .unwrap();
     let bad_item = store
-        .queue_and_advance(&bad, d, q, item(&inbox, None, "<bad@x>"))
+        .queue_and_advance(&bad, Transition::new(d, q), item(&inbox, None, "<bad@x>"))
         .await
         .unwrap();
 

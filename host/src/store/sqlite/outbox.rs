@@ -103,8 +103,7 @@ pub(super) fn enqueue(
 pub(super) fn queue_and_advance(
     conn: &Connection,
     message_id: &str,
-    from: MessageState,
-    to: MessageState,
+    transition: &Transition,
     mut item: NewOutboxItem,
     now: Millis,
 ) -> Result<String> {
@@ -113,10 +112,10 @@ pub(super) fn queue_and_advance(
     messages::advance(
         conn,
         message_id,
-        from,
-        to,
-        None,
-        &MessagePatch::default(),
+        transition.from,
+        transition.to,
+        transition.reason.as_deref(),
+        &transition.patch,
         now,
     )?;
     item.message_id = Some(message_id.to_string());

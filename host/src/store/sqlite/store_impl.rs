@@ -312,12 +312,11 @@ impl Store for SqliteStore {
     async fn queue_and_advance(
         &self,
         message_id: &str,
-        from: MessageState,
-        to: MessageState,
+        transition: Transition,
         item: NewOutboxItem,
     ) -> Result<String> {
         let message_id = message_id.to_string();
-        self.write(move |c| outbox::queue_and_advance(c, &message_id, from, to, item, now_ms()))
+        self.write(move |c| outbox::queue_and_advance(c, &message_id, &transition, item, now_ms()))
             .await
     }
 

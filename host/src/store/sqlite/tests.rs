@@ -65,8 +65,7 @@ async fn reopening_the_file_keeps_everything() {
         let outbox_id = store
             .queue_and_advance(
                 &message,
-                MessageState::Decided,
-                MessageState::Queued,
+                Transition::new(MessageState::Decided, MessageState::Queued),
                 item(&inbox_id, Some(&conv.id), "<r@example.com>"),
             )
             .await
