@@ -33,13 +33,18 @@
 //! Values are `true`/`false` (also `yes`/`no`, `on`/`off`, `1`/`0`). Any
 //! other key is an error.
 
+mod chars;
+mod digit_runs;
 mod people;
 mod phone;
+mod phrases;
+mod scan;
 
 use mailbot_guest::{Contact, Conversation, Hook, Message, Plugin, config, export_plugin};
 
-pub use people::{SignatureInfo, company_from_phrase, display_name, name_from_phrase};
+pub use people::{SignatureInfo, display_name};
 pub use phone::find_phone;
+pub use phrases::{company_from_phrase, name_from_phrase};
 
 const KEYS: &[&str] = &["from-header", "signature", "phrases"];
 

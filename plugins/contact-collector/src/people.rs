@@ -1,65 +1,10 @@
-//! Names and companies: from the `From` display name, from "my name is …"
-//! phrasing in several languages, and from the lines under a sign-off.
-
-use std::sync::LazyLock;
+//! Names and companies from the `From` display name and from the lines under
+//! a sign-off. Stated ones ("my name is …") are [`crate::phrases`]'s.
 
 use mailbot_guest::Address;
-use regex::Regex;
 
 use crate::phone::find_phone;
-
-/// A capitalised name of one to four words, allowing particles such as
-/// "van", "de" or "von" between them. Case-sensitive on purpose.
-const NAME: &str = r"(\p{Lu}[\p{L}'’\-]*\.?(?:[ \t]+(?:(?:van|von|der|den|de|da|di|del|della|la|le|dos|das|du|ter|ten|y|e)[ \t]+)*\p{Lu}[\p{L}'’\-]*){0,3})";
-
-/// A company: capitalised words (digits and `&` allowed), up to five.
-const COMPANY: &str =
-    r"(\p{Lu}[\p{L}\p{N}&'’.\-]*(?:[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.\-]*){0,4})";
-
-/// "My name is Jane Doe" and its equivalents.
-static NAME_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    let phrases = [
-        r"my name is",
-        r"my name's",
-        r"ich heiße",
-        r"ich heisse",
-        r"mein name ist",
-        r"je m['’]appelle",
-        r"mon nom est",
-        r"me llamo",
-        r"mi nombre es",
-        r"mi chiamo",
-        r"il mio nome è",
-        r"mijn naam is",
-        r"ik heet",
-        r"meu nome é",
-        r"o meu nome é",
-        r"me chamo",
-        r"chamo-me",
-    ]
-    .join("|");
-    Regex::new(&format!(r"(?i:\b(?:{phrases}))[ \t]+{NAME}")).expect("name regex is valid")
-});
-
-/// "This is Jane from ACME", "I work at ACME" and their equivalents.
-static COMPANY_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    let phrases = [
-        r"i work (?:at|for)",
-        r"i'm with",
-        r"on behalf of",
-        r"ich arbeite (?:bei|für)",
-        r"je travaille (?:chez|pour)",
-        r"trabajo (?:en|para)",
-        r"lavoro (?:per|presso|in)",
-        r"ik werk (?:bij|voor)",
-        r"trabalho (?:na|no|para)",
-    ]
-    .join("|");
-    Regex::new(&format!(
-        r"(?i:\b(?:{phrases}))[ \t]+{COMPANY}|(?i:\bthis is)[ \t]+{NAME}[ \t]+(?i:from|at|with)[ \t]+{COMPANY}"
-    ))
-    .expect("company regex is valid")
-});
+use crate::scan::PARTICLES;
 
 /// Sign-off lines, lower-case, without trailing punctuation.
 const SIGN_OFFS: &[&str] = &[
@@ -283,49 +228,6 @@ pub fn display_name(address: &Address) -> Option<String> {
     Some(name.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-/// Lower-case fragments of the phrases of [`NAME_PHRASE`]: one must be in
-/// the text before the regex is built and run. Every plugin call runs in a
-/// fresh instance, so building the (Unicode) regex costs each call that
-/// needs it; most mail names nobody this way and skips that cost.
-const NAME_TRIGGERS: &[&str] = &[
-    "my name", "ich hei", "mein name", "appelle", "mon nom", "me llamo", "mi nombre", "mi chiamo",
-    "mio nome", "mijn naam", "ik heet", "meu nome", "me chamo", "chamo-me",
-];
-
-/// Lower-case fragments of the phrases of [`COMPANY_PHRASE`] (see
-/// [`NAME_TRIGGERS`]).
-const COMPANY_TRIGGERS: &[&str] = &[
-    "i work", "i'm with", "on behalf of", "ich arbeite", "je travaille", "trabajo", "lavoro", "ik werk",
-    "trabalho", "this is",
-];
-
-fn mentions_any(text: &str, triggers: &[&str]) -> bool {
-    let lower = text.to_lowercase();
-    triggers.iter().any(|t| lower.contains(t))
-}
-
-/// The name given by "my name is …" phrasing, in any supported language.
-pub fn name_from_phrase(text: &str) -> Option<String> {
-    if !mentions_any(text, NAME_TRIGGERS) {
-        return None;
-    }
-    NAME_PHRASE
-        .captures(text)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().trim_end_matches('.').to_owned())
-}
-
-/// The company given by "I work at …" or "this is Jane from …" phrasing.
-pub fn company_from_phrase(text: &str) -> Option<String> {
-    if !mentions_any(text, COMPANY_TRIGGERS) {
-        return None;
-    }
-    let caps = COMPANY_PHRASE.captures(text)?;
-    caps.get(1)
-        .or_else(|| caps.get(3))
-        .map(|m| m.as_str().trim_end_matches('.').to_owned())
-}
-
 /// What the lines of a signature block say.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct SignatureInfo {
@@ -430,10 +332,6 @@ fn words_lower(text: &str) -> Vec<String> {
 }
 
 fn looks_like_name(part: &str, may_be_single_word: bool) -> bool {
-    const PARTICLES: &[&str] = &[
-        "van", "von", "der", "den", "de", "da", "di", "del", "della", "la", "le", "dos", "das",
-        "du", "ter", "ten", "y", "e",
-    ];
     let words: Vec<&str> = part.split_whitespace().collect();
     let lower = words_lower(part);
     let shape_ok = words.iter().all(|w| {

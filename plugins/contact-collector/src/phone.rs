@@ -1,24 +1,8 @@
 //! Phone numbers, without mistaking dates, order numbers and the like for one.
 
-use std::sync::LazyLock;
-
 use mailbot_guest::text::contains_phrase;
-use regex::Regex;
 
-/// A run of digits with the separators people put in phone numbers. ASCII
-/// digits and word boundaries only: phone numbers are written that way, and
-/// the ASCII classes build in a fraction of the time of Unicode ones (each
-/// plugin call runs in a fresh instance and builds the regex again).
-static CANDIDATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\+|\()?(?-u:\b)[0-9][0-9 \t().\-/]{5,22}[0-9](?-u:\b)")
-        .expect("phone regex is valid")
-});
-
-/// Something that is a date, not a phone number: `2024-01-15`, `15.01.2024`.
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2}|[0-9]{1,2}[./-][0-9]{1,2}[./-][0-9]{2,4})$")
-        .expect("date regex is valid")
-});
+use crate::digit_runs::{is_date, phone_candidates};
 
 /// Words right before a number that make it a phone number.
 const LABELS: &[&str] = &[
@@ -98,17 +82,11 @@ const NOT_PHONE: &[&str] = &[
 /// only counts when labelled ("phone: …", "call me at …") or written with a
 /// leading `+`; inside one (`in_signature`) any plausible number counts.
 pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
-    // A phone number has at least seven digits; without them the regex
-    // (built per call, as each call runs in a fresh instance) is not needed.
-    if text.chars().filter(char::is_ascii_digit).count() < 7 {
-        return None;
-    }
-    for m in CANDIDATE.find_iter(text) {
-        let number = m.as_str().trim_end_matches([' ', '\t', '-', '.', '/', '(']);
+    for (start, number) in phone_candidates(text) {
         if !plausible(number) {
             continue;
         }
-        let before = text[..m.start()].to_lowercase();
+        let before = text[..start].to_lowercase();
         let context: String = {
             let tail: Vec<char> = before.chars().rev().take(24).collect();
             tail.into_iter().rev().collect()
@@ -152,7 +130,7 @@ fn names_something_else(context: &str) -> bool {
 
 fn plausible(number: &str) -> bool {
     let digits = number.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) || DATE.is_match(number) {
+    if !(7..=15).contains(&digits) || is_date(number) {
         return false;
     }
     // A year range or a date with spaces ("2023 - 2024", "15 01 2024").
@@ -213,5 +191,27 @@ mod tests {
             find_phone("reach me on +49 171 2345678", false).as_deref(),
             Some("+49 171 2345678")
         );
+    }
+
+    #[test]
+    fn international_and_parenthesised_numbers_are_found() {
+        assert_eq!(
+            find_phone(
+                "You can reach our London office on +44 20 7946 0958.",
+                false
+            )
+            .as_deref(),
+            Some("+44 20 7946 0958")
+        );
+        assert_eq!(
+            find_phone("(555) 123-4567", true).as_deref(),
+            Some("(555) 123-4567")
+        );
+    }
+
+    #[test]
+    fn a_labelled_date_is_still_not_a_phone() {
+        assert_eq!(find_phone("Phone: 2024-01-15", false), None);
+        assert_eq!(find_phone("Tel. 15.01.2024", true), None);
     }
 }

@@ -1,0 +1,155 @@
+//! Runs of digits and separators that may be phone numbers, and the dates
+//! among them. ASCII only: phone numbers are written that way. Whether a
+//! run counts as a phone number is [`crate::phone`]'s business.
+
+/// Fewest separators-or-digits between the first and last digit.
+const MIN_INNER: usize = 5;
+
+/// Most separators-or-digits between the first and last digit.
+const MAX_INNER: usize = 22;
+
+/// A character allowed inside a phone number.
+fn is_phone_byte(byte: u8) -> bool {
+    byte.is_ascii_digit() || matches!(byte, b' ' | b'\t' | b'(' | b')' | b'.' | b'-' | b'/')
+}
+
+/// An ASCII word character: what an ASCII word boundary separates.
+fn is_ascii_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// The phone-number candidates in `text`, left to right and not
+/// overlapping, each with its byte offset. The same runs as the pattern
+/// `(?:\+|\()?(?-u:\b)[0-9][0-9 \t().\-/]{5,22}[0-9](?-u:\b)`: an optional
+/// `+` or `(`, then a digit that starts an ASCII word, then 5 to 22 digits
+/// or separators, then a digit that ends an ASCII word, taking the longest
+/// such run.
+pub fn phone_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let (start, end) = (from..bytes.len())
+            .find_map(|start| candidate_end(bytes, start).map(|end| (start, end)))?;
+        from = end;
+        Some((start, &text[start..end]))
+    })
+}
+
+/// The end of the candidate starting at `start`, if one does.
+fn candidate_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let first_digit = match bytes.get(start)? {
+        b'+' | b'(' => start + 1,
+        _ => start,
+    };
+    if !bytes.get(first_digit)?.is_ascii_digit() {
+        return None;
+    }
+    // The first digit must start a word: after a `+` or `(` it does.
+    if first_digit == start && start > 0 && is_ascii_word_byte(bytes[start - 1]) {
+        return None;
+    }
+    let run_end = bytes[first_digit + 1..]
+        .iter()
+        .position(|&b| !is_phone_byte(b))
+        .map_or(bytes.len(), |offset| first_digit + 1 + offset);
+    // The last digit: as far right as the run and the length allow, and
+    // not followed by a word character.
+    let last_digits = first_digit + 1 + MIN_INNER..=(first_digit + 1 + MAX_INNER).min(run_end);
+    last_digits.rev().find_map(|last| {
+        let ends_word = bytes.get(last + 1).is_none_or(|&b| !is_ascii_word_byte(b));
+        (bytes.get(last)?.is_ascii_digit() && ends_word).then_some(last + 1)
+    })
+}
+
+/// True when `number` is a date, not a phone number: `2024-01-15`,
+/// `15.01.2024`, `1/5/24`. Three groups of digits joined by `.`, `/` or
+/// `-`: year first (4, 1–2, 1–2 digits) or year last (1–2, 1–2, 2–4).
+pub fn is_date(number: &str) -> bool {
+    let groups: Vec<&str> = number.split(['.', '/', '-']).collect();
+    let [first, second, third] = groups[..] else {
+        return false;
+    };
+    if !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    matches!(
+        (first.len(), second.len(), third.len()),
+        (4, 1..=2, 1..=2) | (1..=2, 1..=2, 2..=4)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidates(text: &str) -> Vec<&str> {
+        phone_candidates(text).map(|(_, number)| number).collect()
+    }
+
+    #[test]
+    fn candidates_keep_a_leading_plus_or_parenthesis() {
+        assert_eq!(candidates("+44 20 7946 0958"), ["+44 20 7946 0958"]);
+        assert_eq!(candidates("call (555) 123-4567."), ["(555) 123-4567"]);
+        assert_eq!(
+            phone_candidates("+(44) 20 7946").collect::<Vec<_>>(),
+            [(1, "(44) 20 7946")]
+        );
+    }
+
+    #[test]
+    fn candidates_start_and_end_at_ascii_word_boundaries() {
+        assert_eq!(candidates("x12345678"), Vec::<&str>::new());
+        assert_eq!(candidates("12345678x"), Vec::<&str>::new());
+        assert_eq!(candidates("12345678_"), Vec::<&str>::new());
+        // Non-ASCII letters are not ASCII word characters.
+        assert_eq!(
+            phone_candidates("é12345678é").collect::<Vec<_>>(),
+            [(2, "12345678")]
+        );
+    }
+
+    #[test]
+    fn candidates_end_on_a_digit_and_are_at_most_24_characters() {
+        assert_eq!(candidates("555 123 4567 - ok"), ["555 123 4567"]);
+        assert_eq!(candidates("1234567"), ["1234567"]);
+        assert_eq!(candidates("123456"), Vec::<&str>::new());
+        // Too long to end on a word boundary within 24 characters.
+        assert_eq!(candidates(&"1".repeat(25)), Vec::<&str>::new());
+        assert_eq!(
+            candidates("1 2 3 4 5 6 7 8 9 0 1 2 3 4"),
+            ["1 2 3 4 5 6 7 8 9 0 1 2"]
+        );
+    }
+
+    #[test]
+    fn candidates_follow_one_another_without_overlapping() {
+        assert_eq!(
+            candidates("1234567, 7654321 and 0612345678"),
+            ["1234567", "7654321", "0612345678"]
+        );
+        // A run too long for one candidate continues in the next.
+        assert_eq!(
+            candidates("1234567 1234567 1234567 1234567"),
+            ["1234567 1234567 1234567", "1234567"]
+        );
+    }
+
+    #[test]
+    fn dates_are_three_digit_groups_with_the_year_first_or_last() {
+        for date in ["2024-01-15", "15.01.2024", "1/5/24", "2024/1/5", "12-34-56"] {
+            assert!(is_date(date), "{date}");
+        }
+        for not_date in [
+            "2024-01-15-1",
+            "2024--01-15",
+            "+2024-01-15",
+            "2024 01 15",
+            "12345-1-1",
+            "1-1-1",
+            "15.01",
+            "",
+        ] {
+            assert!(!is_date(not_date), "{not_date}");
+        }
+    }
+}
