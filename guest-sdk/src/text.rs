@@ -167,7 +167,11 @@ pub fn contains_phrase(haystack: &str, phrase: &str) -> bool {
 /// ```
 pub fn phrases_in<'a>(haystack: &str, phrases: &[&'a str]) -> Vec<&'a str> {
     let hay = haystack.to_lowercase();
-    phrases.iter().copied().filter(|p| in_lowercase(&hay, p)).collect()
+    phrases
+        .iter()
+        .copied()
+        .filter(|p| in_lowercase(&hay, p))
+        .collect()
 }
 
 /// [`contains_phrase`] over an already lower-cased haystack.

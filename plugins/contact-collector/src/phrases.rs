@@ -7,6 +7,7 @@
 //! capitalised (see [`crate::scan`]). The first place in the text where a
 //! trigger is followed by a name or company wins.
 
+use crate::chars::matches_ignoring_case;
 use crate::scan::{blanks_end, company_end, name_end, name_ends, phrase_end, word_starts};
 
 /// Phrases, lower-case, that put a person's name right after them.
@@ -72,10 +73,24 @@ fn after_phrase(text: &str, at: usize, phrase: &str) -> Option<usize> {
     blanks_end(text, phrase_end(text, at, phrase)?)
 }
 
+/// The phrases of `phrases` that could start at `at`: those whose first
+/// letter is the text's there, ignoring case. Most words start no phrase,
+/// and this one comparison per phrase is all they cost.
+fn starting_at<'p>(
+    text: &str,
+    at: usize,
+    phrases: &'p [&'p str],
+) -> impl Iterator<Item = &'p &'p str> {
+    let first = text.get(at..).and_then(|rest| rest.chars().next());
+    phrases.iter().filter(move |phrase| {
+        matches!((first, phrase.chars().next()), (Some(c), Some(wanted)) if matches_ignoring_case(c, wanted))
+    })
+}
+
 /// The name given by "my name is …" phrasing, in any supported language.
 pub fn name_from_phrase(text: &str) -> Option<String> {
     word_starts(text).find_map(|at| {
-        NAME_PHRASES.iter().find_map(|phrase| {
+        starting_at(text, at, NAME_PHRASES).find_map(|phrase| {
             let start = after_phrase(text, at, phrase)?;
             let end = name_end(text, start)?;
             Some(without_full_stop(text, start, end))
@@ -86,8 +101,7 @@ pub fn name_from_phrase(text: &str) -> Option<String> {
 /// The company given by "I work at …" or "this is Jane from …" phrasing.
 pub fn company_from_phrase(text: &str) -> Option<String> {
     word_starts(text).find_map(|at| {
-        COMPANY_PHRASES
-            .iter()
+        starting_at(text, at, COMPANY_PHRASES)
             .find_map(|phrase| {
                 let start = after_phrase(text, at, phrase)?;
                 let end = company_end(text, start)?;
@@ -101,6 +115,7 @@ pub fn company_from_phrase(text: &str) -> Option<String> {
 /// may end after any of its words, longest first, so "This is Jane At
 /// Acme" still finds "Acme".
 fn introduced_company(text: &str, at: usize) -> Option<String> {
+    starting_at(text, at, &[INTRODUCTION]).next()?;
     let name_start = after_phrase(text, at, INTRODUCTION)?;
     name_ends(text, name_start)
         .into_iter()

@@ -16,8 +16,7 @@ use crate::pipeline::records;
 use crate::plugins::CallScope;
 use crate::plugins::types::{EscalateDecision, Escalation, Priority, ReplyDecision};
 use crate::store::{
-    self, Conversation, ConversationUpdate, MessagePatch, MessageState, StoredMessage,
-    Transition,
+    self, Conversation, ConversationUpdate, MessagePatch, MessageState, StoredMessage, Transition,
 };
 
 impl Steps {

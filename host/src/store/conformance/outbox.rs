@@ -30,7 +30,11 @@ pub(crate) async fn queueing_a_reply_is_exactly_once_under_concurrent_callers(
                 // Each caller generated its own reply with its own Message-ID.
                 let item = item(&inbox, None, &format!("<reply-{i}@example.com>"));
                 store
-                    .queue_and_advance(&message, Transition::new(MessageState::Decided, MessageState::Queued), item)
+                    .queue_and_advance(
+                        &message,
+                        Transition::new(MessageState::Decided, MessageState::Queued),
+                        item,
+                    )
                     .await
             })
         })
@@ -58,7 +62,11 @@ pub(crate) async fn queueing_a_reply_is_exactly_once_under_concurrent_callers(
     // A restarted pipeline repeating the step is refused and queues nothing.
     let again = item(&inbox, None, "<reply-again@example.com>");
     let err = store
-        .queue_and_advance(&message, Transition::new(MessageState::Decided, MessageState::Queued), again)
+        .queue_and_advance(
+            &message,
+            Transition::new(MessageState::Decided, MessageState::Queued),
+            again,
+        )
         .await
         .unwrap_err();
     assert!(err.is_conflict());
@@ -84,9 +92,17 @@ pub(crate) async fn queueing_records_the_reason_and_fields_of_its_transition(
     let stored = store.message(&message).await.unwrap();
     assert_eq!(stored.state, MessageState::Queued);
     assert_eq!(stored.subject.as_deref(), Some("Forwarded"));
-    let last = store.message_history(&message).await.unwrap().pop().unwrap();
+    let last = store
+        .message_history(&message)
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
     assert_eq!(last.state, MessageState::Queued);
-    assert_eq!(last.reason.as_deref(), Some("forwarded to desk@example.com"));
+    assert_eq!(
+        last.reason.as_deref(),
+        Some("forwarded to desk@example.com")
+    );
 }
 
 pub(crate) async fn enqueue_is_idempotent_per_cause_and_message_id(store: Arc<dyn Store>) {
