@@ -23,9 +23,9 @@ const EPOCH_TICK: Duration = Duration::from_millis(2);
 /// Linear memory a pool slot keeps mapped between instances. A fresh
 /// instance of a typical plugin touches about a megabyte (stack, heap, the
 /// message); keeping that resident spares the page faults of touching it
-/// again and the `madvise` of giving it back after every call. Only pages
-/// the last instance dirtied are reset (Linux's `PAGEMAP_SCAN` where the
-/// kernel has it).
+/// again and the `madvise` of giving it back after every call. Linux's
+/// `PAGEMAP_SCAN` (kernel 6.7 and later) lets only the pages the last
+/// instance dirtied be reset; older kernels reset the whole kept range.
 const MEMORY_KEEP_RESIDENT: usize = 2 << 20;
 /// The same for tables (function pointers), which are small.
 const TABLE_KEEP_RESIDENT: usize = 64 << 10;

@@ -87,26 +87,30 @@ fn starting_at<'p>(
     })
 }
 
+/// What one of `phrases` at `at` states: the phrase, blanks, then a match of
+/// `scan` (a name or a company), without a trailing full stop.
+fn stated_after(
+    text: &str,
+    at: usize,
+    phrases: &[&str],
+    scan: impl Fn(&str, usize) -> Option<usize>,
+) -> Option<String> {
+    starting_at(text, at, phrases).find_map(|phrase| {
+        let start = after_phrase(text, at, phrase)?;
+        let end = scan(text, start)?;
+        Some(without_full_stop(text, start, end))
+    })
+}
+
 /// The name given by "my name is …" phrasing, in any supported language.
 pub fn name_from_phrase(text: &str) -> Option<String> {
-    word_starts(text).find_map(|at| {
-        starting_at(text, at, NAME_PHRASES).find_map(|phrase| {
-            let start = after_phrase(text, at, phrase)?;
-            let end = name_end(text, start)?;
-            Some(without_full_stop(text, start, end))
-        })
-    })
+    word_starts(text).find_map(|at| stated_after(text, at, NAME_PHRASES, name_end))
 }
 
 /// The company given by "I work at …" or "this is Jane from …" phrasing.
 pub fn company_from_phrase(text: &str) -> Option<String> {
     word_starts(text).find_map(|at| {
-        starting_at(text, at, COMPANY_PHRASES)
-            .find_map(|phrase| {
-                let start = after_phrase(text, at, phrase)?;
-                let end = company_end(text, start)?;
-                Some(without_full_stop(text, start, end))
-            })
+        stated_after(text, at, COMPANY_PHRASES, company_end)
             .or_else(|| introduced_company(text, at))
     })
 }
@@ -115,18 +119,13 @@ pub fn company_from_phrase(text: &str) -> Option<String> {
 /// may end after any of its words, longest first, so "This is Jane At
 /// Acme" still finds "Acme".
 fn introduced_company(text: &str, at: usize) -> Option<String> {
-    starting_at(text, at, &[INTRODUCTION]).next()?;
     let name_start = after_phrase(text, at, INTRODUCTION)?;
     name_ends(text, name_start)
         .into_iter()
         .rev()
         .find_map(|name_end| {
             let affiliation_start = blanks_end(text, name_end)?;
-            AFFILIATIONS.iter().find_map(|affiliation| {
-                let start = after_phrase(text, affiliation_start, affiliation)?;
-                let end = company_end(text, start)?;
-                Some(without_full_stop(text, start, end))
-            })
+            stated_after(text, affiliation_start, AFFILIATIONS, company_end)
         })
 }
 
