@@ -3,6 +3,10 @@
 
 use std::fmt::Write as _;
 
+mod phrases;
+
+pub use phrases::{contains_phrase, phrase_lists_in, phrases_in};
+
 /// A parsed template: literal text with `{{ name }}` placeholders.
 ///
 /// Names are letters, digits, `_` and `-`; whitespace inside the braces is
@@ -143,63 +147,6 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// True when `phrase` occurs in `haystack` as whole words, ignoring case:
-/// `court` matches "see you in court!" but not "courtesy".
-///
-/// ```
-/// use mailbot_guest::text::contains_phrase;
-/// assert!(contains_phrase("See you in COURT!", "court"));
-/// assert!(!contains_phrase("Thanks for your courtesy", "court"));
-/// assert!(contains_phrase("Ich möchte mit einem Menschen sprechen", "einem menschen"));
-/// ```
-pub fn contains_phrase(haystack: &str, phrase: &str) -> bool {
-    in_lowercase(&haystack.to_lowercase(), phrase)
-}
-
-/// The phrases of `phrases` that [`contains_phrase`] finds in `haystack`, in
-/// list order. The haystack is lower-cased once for all of them, so a long
-/// phrase list over a long message stays cheap.
-///
-/// ```
-/// use mailbot_guest::text::phrases_in;
-/// let found = phrases_in("I want a REFUND or I go to court", &["refund", "lawyer", "court"]);
-/// assert_eq!(found, ["refund", "court"]);
-/// ```
-pub fn phrases_in<'a>(haystack: &str, phrases: &[&'a str]) -> Vec<&'a str> {
-    let hay = haystack.to_lowercase();
-    phrases
-        .iter()
-        .copied()
-        .filter(|p| in_lowercase(&hay, p))
-        .collect()
-}
-
-/// [`contains_phrase`] over an already lower-cased haystack.
-fn in_lowercase(hay: &str, phrase: &str) -> bool {
-    let phrase = phrase.trim().to_lowercase();
-    if phrase.is_empty() {
-        return false;
-    }
-    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    // A boundary is only needed where the phrase itself starts or ends with
-    // a word character ("!!!" or "#urgent" match anywhere).
-    let starts_word = is_word(phrase.chars().next());
-    let ends_word = is_word(phrase.chars().next_back());
-    let mut from = 0;
-    while let Some(pos) = hay[from..].find(&phrase) {
-        let start = from + pos;
-        let end = start + phrase.len();
-        let before = hay[..start].chars().next_back();
-        let after = hay[end..].chars().next();
-        let glued = (starts_word && is_word(before)) || (ends_word && is_word(after));
-        if !glued {
-            return true;
-        }
-        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
-    }
-    false
-}
-
 /// Splits a list-valued config value on commas and line breaks, trimming
 /// items and skipping empty ones and `#` comment lines.
 ///
@@ -284,15 +231,6 @@ mod tests {
         let t = Template::parse("<b>{{ v }}</b>").unwrap();
         let html = t.render_html(|_| Ok("a<b>\nc".into())).unwrap();
         assert_eq!(html, "<b>a&lt;b&gt;<br>\nc</b>");
-    }
-
-    #[test]
-    fn phrases_match_whole_words_only() {
-        assert!(contains_phrase("ASAP please", "asap"));
-        assert!(!contains_phrase("grasapple", "asap"));
-        assert!(contains_phrase("what!!! now", "!!!"));
-        assert!(contains_phrase("courtesy, then court", "court"));
-        assert!(!contains_phrase("anything", ""));
     }
 
     #[test]
