@@ -36,7 +36,7 @@
 
 mod signals;
 
-use mailbot_guest::text::split_list;
+use mailbot_guest::text::{phrase_lists_in, split_list};
 use mailbot_guest::{
     Conversation, EscalateDecision, Escalation, Hook, Message, Plugin, Priority, Role, config,
     export_plugin,
@@ -90,26 +90,7 @@ impl Plugin for EscalationRules {
             .collect::<Result<Vec<_>, String>>()?;
         let text = format!("{}\n{}", msg.subject, msg.new_text);
         let mut fired: Fired = Vec::new();
-        let mut phrases = |signal: &'static str, list: &[&str], default: bool| {
-            if config::get_bool(signal, default)? {
-                let hits = signals::found(&text, list);
-                if !hits.is_empty() {
-                    fired.push((signal, quote(&hits)));
-                }
-            }
-            Ok::<(), String>(())
-        };
-        phrases("human-request", signals::HUMAN_REQUEST, true)?;
-        phrases("anger", signals::ANGER, true)?;
-        phrases("urgency", signals::URGENCY, true)?;
-        phrases("legal", signals::LEGAL, true)?;
-        phrases("refund", signals::REFUND, false)?;
-        let keywords = split_list(&get("keywords")?.unwrap_or_default());
-        let keywords: Vec<&str> = keywords.iter().map(String::as_str).collect();
-        let hits = signals::found(&text, &keywords);
-        if !hits.is_empty() {
-            fired.push(("keywords", quote(&hits)));
-        }
+        phrase_signals(&text, &mut fired)?;
         if config::get_bool("shouting", true)?
             && let Some(seen) = signals::shouting(&text)
         {
@@ -119,6 +100,28 @@ impl Plugin for EscalationRules {
         attachments(msg, &mut fired)?;
         Ok(decide(msg, &fired, &priorities).unwrap_or(otherwise))
     }
+}
+
+/// The phrase signals that are on and the configured keywords, looked for
+/// in `text` in one pass.
+fn phrase_signals(text: &str, fired: &mut Fired) -> Result<(), String> {
+    let mut searched: Vec<(&'static str, &[&str])> = Vec::new();
+    for &(signal, list, default) in signals::PHRASE_SIGNALS {
+        if config::get_bool(signal, default)? {
+            searched.push((signal, list));
+        }
+    }
+    let keywords = split_list(&get("keywords")?.unwrap_or_default());
+    let keywords: Vec<&str> = keywords.iter().map(String::as_str).collect();
+    searched.push(("keywords", &keywords));
+    let lists: Vec<&[&str]> = searched.iter().map(|&(_, list)| list).collect();
+    for ((signal, _), mut hits) in searched.iter().zip(phrase_lists_in(text, &lists)) {
+        hits.dedup();
+        if !hits.is_empty() {
+            fired.push((signal, quote(&hits)));
+        }
+    }
+    Ok(())
 }
 
 fn get(key: &str) -> Result<Option<String>, String> {

@@ -1,8 +1,6 @@
 //! The built-in word lists and detectors: requests for a human, anger,
 //! shouting, urgency, legal threats and refunds, in several languages.
 
-use mailbot_guest::text::phrases_in;
-
 /// Explicit requests for a human (en, de, fr, es, it, nl, pt).
 pub const HUMAN_REQUEST: &[&str] = &[
     "speak to a human",
@@ -217,31 +215,91 @@ pub const REFUND: &[&str] = &[
     "estorno",
 ];
 
-/// The phrases of `list` found in `text`, in list order.
-pub fn found<'a>(text: &str, list: &[&'a str]) -> Vec<&'a str> {
-    let mut hits = phrases_in(text, list);
-    hits.dedup();
-    hits
-}
+/// The signals that fire on a phrase: (signal, its phrases, on by default),
+/// in the order they are reported.
+pub const PHRASE_SIGNALS: &[(&str, &[&str], bool)] = &[
+    ("human-request", HUMAN_REQUEST, true),
+    ("anger", ANGER, true),
+    ("urgency", URGENCY, true),
+    ("legal", LEGAL, true),
+    ("refund", REFUND, false),
+];
 
 /// What shows that `text` shouts: `!!!`, or at least three all-capital words
 /// (of two or more letters, ten capitals in all) making up at least 40% of
-/// the words.
+/// the words. Words are runs of letters. One pass, nothing allocated unless
+/// it shouts.
 pub fn shouting(text: &str) -> Option<String> {
-    if text.contains("!!!") {
-        return Some("repeated exclamation marks".into());
+    let mut count = WordCount::default();
+    let mut word = Word::default();
+    let mut exclamation_marks = 0;
+    for c in text.chars() {
+        exclamation_marks = if c == '!' { exclamation_marks + 1 } else { 0 };
+        if exclamation_marks == 3 {
+            return Some("repeated exclamation marks".into());
+        }
+        match letter_case(c) {
+            Some(capital) => word.add_letter(capital),
+            None => count.add(std::mem::take(&mut word)),
+        }
     }
-    let words: Vec<&str> = text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| w.chars().count() >= 2)
-        .collect();
-    let caps: Vec<&&str> = words
-        .iter()
-        .filter(|w| w.chars().all(char::is_uppercase))
-        .collect();
-    let letters: usize = caps.iter().map(|w| w.chars().count()).sum();
-    (caps.len() >= 3 && letters >= 10 && caps.len() * 10 >= words.len() * 4)
-        .then(|| format!("{} words in capitals", caps.len()))
+    count.add(word);
+    (count.capital_words >= 3
+        && count.capital_letters >= 10
+        && count.capital_words * 10 >= count.words * 4)
+        .then(|| format!("{} words in capitals", count.capital_words))
+}
+
+/// For a letter, whether it is a capital; `None` for anything else.
+fn letter_case(c: char) -> Option<bool> {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then(|| c.is_ascii_uppercase());
+    }
+    c.is_alphabetic().then(|| c.is_uppercase())
+}
+
+/// The word being read by [`shouting`].
+struct Word {
+    letters: usize,
+    all_capitals: bool,
+}
+
+impl Default for Word {
+    fn default() -> Self {
+        Self {
+            letters: 0,
+            all_capitals: true,
+        }
+    }
+}
+
+impl Word {
+    fn add_letter(&mut self, capital: bool) {
+        self.letters += 1;
+        self.all_capitals &= capital;
+    }
+}
+
+/// What [`shouting`] counts, over words of two or more letters.
+#[derive(Default)]
+struct WordCount {
+    words: usize,
+    capital_words: usize,
+    /// Letters of the all-capital words.
+    capital_letters: usize,
+}
+
+impl WordCount {
+    fn add(&mut self, word: Word) {
+        if word.letters < 2 {
+            return;
+        }
+        self.words += 1;
+        if word.all_capitals {
+            self.capital_words += 1;
+            self.capital_letters += word.letters;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -258,9 +316,26 @@ mod tests {
     }
 
     #[test]
+    fn shouting_counts_words_of_two_or_more_letters_split_at_non_letters() {
+        // One-letter words do not count.
+        assert!(shouting("WHERE, ISX MY ORDERS a b c d").is_some());
+        // Three capital words of ten letters, 3 of 6 words.
+        assert!(shouting("WHERE ISX MY order now then").is_some());
+        // 3 of 8 words is under 40%.
+        assert!(shouting("WHERE ISX MY order now then and more").is_none());
+        // Nine capital letters are not enough.
+        assert!(shouting("WHERE IS MY").is_none());
+        // Digits split words: "AB1CD" is two words.
+        assert!(shouting("AB1CD EFGHIJ").is_some());
+        assert!(shouting("ÄRGER ÜBER DAS").is_some());
+        assert!(shouting("").is_none());
+    }
+
+    #[test]
     fn phrases_are_matched_as_words() {
-        assert_eq!(found("I will sue you", LEGAL), ["sue you"]);
-        assert!(found("Thanks for your courtesy", LEGAL).is_empty());
-        assert!(found("a classy scampi", ANGER).is_empty());
+        use mailbot_guest::text::phrases_in;
+        assert_eq!(phrases_in("I will sue you", LEGAL), ["sue you"]);
+        assert!(phrases_in("Thanks for your courtesy", LEGAL).is_empty());
+        assert!(phrases_in("a classy scampi", ANGER).is_empty());
     }
 }
