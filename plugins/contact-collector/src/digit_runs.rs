@@ -28,10 +28,28 @@ pub fn phone_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ 
     let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        let (start, end) = (from..bytes.len())
+        let (start, end) = possible_starts(bytes, from)
             .find_map(|start| candidate_end(bytes, start).map(|end| (start, end)))?;
         from = end;
         Some((start, &text[start..end]))
+    })
+}
+
+/// The offsets from `from` on where a candidate may start, in order: each
+/// digit, preceded by the `+` or `(` before it. Every other byte is passed
+/// over without a look at what follows it.
+fn possible_starts(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
+    let digits = bytes
+        .iter()
+        .enumerate()
+        .skip(from)
+        .filter(|(_, b)| b.is_ascii_digit())
+        .map(|(at, _)| at);
+    digits.flat_map(move |digit| {
+        let opener = digit
+            .checked_sub(1)
+            .filter(|&before| before >= from && matches!(bytes[before], b'+' | b'('));
+        opener.into_iter().chain([digit])
     })
 }
 
@@ -118,6 +136,17 @@ mod tests {
         assert_eq!(
             candidates("1 2 3 4 5 6 7 8 9 0 1 2 3 4"),
             ["1 2 3 4 5 6 7 8 9 0 1 2"]
+        );
+    }
+
+    #[test]
+    fn a_plus_or_parenthesis_counts_only_right_before_the_digit() {
+        assert_eq!(candidates("+ 44 20 7946"), ["44 20 7946"]);
+        assert_eq!(candidates("(+44) 20 7946"), ["+44) 20 7946"]);
+        assert_eq!(candidates("((555) 123-4567"), ["(555) 123-4567"]);
+        assert_eq!(
+            phone_candidates("1234567+7654321").collect::<Vec<_>>(),
+            [(0, "1234567"), (7, "+7654321")]
         );
     }
 

@@ -1,6 +1,6 @@
 //! Phone numbers, without mistaking dates, order numbers and the like for one.
 
-use mailbot_guest::text::contains_phrase;
+use mailbot_guest::text::phrases_in;
 
 use crate::digit_runs::{is_date, phone_candidates};
 
@@ -94,7 +94,7 @@ pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
         if names_something_else(&context) {
             continue;
         }
-        let labelled = LABELS.iter().any(|l| contains_phrase(&context, l));
+        let labelled = !phrases_in(&context, LABELS).is_empty();
         let international = number.starts_with('+') || number.starts_with("00");
         let grouped = number.chars().any(|c| !c.is_ascii_digit());
         let accept = if in_signature {

@@ -11,7 +11,7 @@ use crate::chars::matches_ignoring_case;
 use crate::scan::{blanks_end, company_end, name_end, name_ends, phrase_end, word_starts};
 
 /// Phrases, lower-case, that put a person's name right after them.
-const NAME_PHRASES: &[&str] = &[
+const NAME_PHRASES: Triggers = Triggers::new(&[
     "my name is",
     "my name's",
     "ich heiße",
@@ -30,10 +30,10 @@ const NAME_PHRASES: &[&str] = &[
     "o meu nome é",
     "me chamo",
     "chamo-me",
-];
+]);
 
 /// Phrases, lower-case, that put a company name right after them.
-const COMPANY_PHRASES: &[&str] = &[
+const COMPANY_PHRASES: Triggers = Triggers::new(&[
     "i work at",
     "i work for",
     "i'm with",
@@ -52,14 +52,14 @@ const COMPANY_PHRASES: &[&str] = &[
     "trabalho na",
     "trabalho no",
     "trabalho para",
-];
+]);
 
 /// "This is" introduces a name, then one of [`AFFILIATIONS`] a company.
 const INTRODUCTION: &str = "this is";
 
 /// Words between an introduced name and the company ("this is Jane from
 /// ACME"), lower-case.
-const AFFILIATIONS: &[&str] = &["from", "at", "with"];
+const AFFILIATIONS: Triggers = Triggers::new(&["from", "at", "with"]);
 
 /// The text from `start` to `end`, without trailing dots (a name or company
 /// at the end of a sentence).
@@ -73,17 +73,60 @@ fn after_phrase(text: &str, at: usize, phrase: &str) -> Option<usize> {
     blanks_end(text, phrase_end(text, at, phrase)?)
 }
 
-/// The phrases of `phrases` that could start at `at`: those whose first
-/// letter is the text's there, ignoring case. Most words start no phrase,
-/// and this one comparison per phrase is all they cost.
-fn starting_at<'p>(
-    text: &str,
-    at: usize,
-    phrases: &'p [&'p str],
-) -> impl Iterator<Item = &'p &'p str> {
-    let first = text.get(at..).and_then(|rest| rest.chars().next());
-    phrases.iter().filter(move |phrase| {
-        matches!((first, phrase.chars().next()), (Some(c), Some(wanted)) if matches_ignoring_case(c, wanted))
+/// Trigger phrases indexed by the ASCII letter they start with, so a word
+/// is compared only with the phrases that start with its letter.
+struct Triggers {
+    phrases: &'static [&'static str],
+    /// Per letter (`a` first), bit `i` is set when phrase `i` starts with it.
+    by_first_letter: [u32; 26],
+}
+
+impl Triggers {
+    /// Panics (at compile time, as the lists are `const`) unless there are
+    /// at most 32 phrases and each starts with a lower-case ASCII letter.
+    const fn new(phrases: &'static [&'static str]) -> Self {
+        assert!(phrases.len() <= 32, "at most 32 triggers in a list");
+        let mut by_first_letter = [0; 26];
+        let mut i = 0;
+        while i < phrases.len() {
+            let first = phrases[i].as_bytes()[0];
+            assert!(first.is_ascii_lowercase(), "a trigger starts with a-z");
+            by_first_letter[(first - b'a') as usize] |= 1 << i;
+            i += 1;
+        }
+        Self {
+            phrases,
+            by_first_letter,
+        }
+    }
+
+    /// The phrases that could start at `at`: those whose first letter is the
+    /// text's there, ignoring case.
+    fn starting_at(&self, text: &str, at: usize) -> impl Iterator<Item = &'static str> {
+        let first = text.get(at..).and_then(|rest| rest.chars().next());
+        let candidates = match first {
+            Some(c) if c.is_ascii_alphabetic() => {
+                self.by_first_letter[usize::from(c.to_ascii_lowercase() as u8 - b'a')]
+            }
+            // Some other characters lower-case to an ASCII letter (`K`, the
+            // Kelvin sign, to `k`): compare those with every phrase.
+            Some(c) if !c.is_ascii() => u32::MAX,
+            _ => 0,
+        };
+        set_bits(candidates)
+            .map_while(|i| self.phrases.get(i).copied())
+            .filter(move |phrase| {
+                matches!((first, phrase.chars().next()), (Some(c), Some(wanted)) if matches_ignoring_case(c, wanted))
+            })
+    }
+}
+
+/// The positions of the set bits of `bits`, lowest first.
+fn set_bits(mut bits: u32) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        let lowest = bits.trailing_zeros();
+        bits &= bits.wrapping_sub(1);
+        (lowest < u32::BITS).then_some(lowest as usize)
     })
 }
 
@@ -92,10 +135,10 @@ fn starting_at<'p>(
 fn stated_after(
     text: &str,
     at: usize,
-    phrases: &[&str],
+    phrases: &Triggers,
     scan: impl Fn(&str, usize) -> Option<usize>,
 ) -> Option<String> {
-    starting_at(text, at, phrases).find_map(|phrase| {
+    phrases.starting_at(text, at).find_map(|phrase| {
         let start = after_phrase(text, at, phrase)?;
         let end = scan(text, start)?;
         Some(without_full_stop(text, start, end))
@@ -104,13 +147,13 @@ fn stated_after(
 
 /// The name given by "my name is …" phrasing, in any supported language.
 pub fn name_from_phrase(text: &str) -> Option<String> {
-    word_starts(text).find_map(|at| stated_after(text, at, NAME_PHRASES, name_end))
+    word_starts(text).find_map(|at| stated_after(text, at, &NAME_PHRASES, name_end))
 }
 
 /// The company given by "I work at …" or "this is Jane from …" phrasing.
 pub fn company_from_phrase(text: &str) -> Option<String> {
     word_starts(text).find_map(|at| {
-        stated_after(text, at, COMPANY_PHRASES, company_end)
+        stated_after(text, at, &COMPANY_PHRASES, company_end)
             .or_else(|| introduced_company(text, at))
     })
 }
@@ -125,7 +168,7 @@ fn introduced_company(text: &str, at: usize) -> Option<String> {
         .rev()
         .find_map(|name_end| {
             let affiliation_start = blanks_end(text, name_end)?;
-            stated_after(text, affiliation_start, AFFILIATIONS, company_end)
+            stated_after(text, affiliation_start, &AFFILIATIONS, company_end)
         })
 }
 
