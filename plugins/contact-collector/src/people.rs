@@ -4,7 +4,7 @@
 use mailbot_guest::Address;
 
 use crate::phone::find_phone;
-use crate::scan::PARTICLES;
+use crate::scan::{PARTICLES, phrase_end};
 
 /// Sign-off lines, lower-case, without trailing punctuation.
 const SIGN_OFFS: &[&str] = &[
@@ -258,16 +258,22 @@ pub fn signature_lines(new_text: &str, signature_text: &str) -> Vec<String> {
 }
 
 /// When `line` is a sign-off, what follows it on the same line.
+///
+/// The sign-off is matched ignoring case character by character against
+/// `line` itself, so the answer is a slice of `line` at offsets found in it.
+/// (Offsets found in a lower-cased copy do not fit the original where
+/// lower-casing changes a character's length in bytes: `İ`, `ẞ`, the Kelvin
+/// sign.) Only the sign-off's length of the line is looked at, not the whole
+/// line lower-cased.
 fn sign_off_rest(line: &str) -> Option<&str> {
     let trimmed = line.trim();
-    let lower = trimmed.to_lowercase();
     SIGN_OFFS.iter().find_map(|s| {
-        let rest = lower.strip_prefix(s)?;
+        let rest = &trimmed[phrase_end(trimmed, 0, s)?..];
         let rest_trimmed = rest.trim_start_matches([',', '!', '.', ' ', '-', '–']);
         let ends_word = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());
         // "Best, Jane" carries a name; "Thanks for the help" is a sentence.
         let ok = ends_word && (rest_trimmed.is_empty() || rest.starts_with(','));
-        ok.then(|| trimmed[trimmed.len() - rest_trimmed.len()..].trim())
+        ok.then(|| rest_trimmed.trim())
     })
 }
 
@@ -282,7 +288,7 @@ pub fn parse_signature(lines: &[String]) -> SignatureInfo {
             info.phone = Some(phone);
             continue;
         }
-        if line.contains('@') || line.contains("://") || line.to_lowercase().starts_with("www.") {
+        if line.contains('@') || line.contains("://") || phrase_end(line, 0, "www.").is_some() {
             continue;
         }
         for (j, part) in line_parts(line).iter().enumerate() {
@@ -366,4 +372,56 @@ fn looks_like_company(part: &str, near_name: bool) -> bool {
         && !part.chars().any(|c| c.is_ascii_digit() || c == ':')
         && !lower.iter().any(|w| TITLE_WORDS.contains(&w.as_str()))
         && sign_off_rest(part).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_off_rest_is_what_follows_the_sign_off() {
+        for (line, want) in [
+            ("Best, Jane", Some("Jane")),
+            ("  Kind regards, Jane Doe ", Some("Jane Doe")),
+            ("Kind regards -- Jane", None),
+            ("THANKS!", Some("")),
+            ("Mit freundlichen Grüßen", Some("")),
+            ("Thanks for the help", None),
+            ("Bestellung 42", None),
+        ] {
+            assert_eq!(sign_off_rest(line), want, "{line:?}");
+        }
+    }
+
+    /// Characters whose lower case is longer or shorter in UTF-8 than they
+    /// are: `İ` (2 bytes, "i̇" 3), `ẞ` (3, `ß` 2), the Kelvin sign `K` (3,
+    /// `k` 1) and the Ångström sign `Å` (3, `å` 2).
+    #[test]
+    fn sign_off_rest_keeps_names_whose_lower_case_changes_length() {
+        for (line, want) in [
+            ("Best, İsmail İnan", "İsmail İnan"),
+            ("Best,İlker", "İlker"),
+            ("Grüße, İlker Yılmaz", "İlker Yılmaz"),
+            ("Best, ẞx", "ẞx"),
+            ("Thanks, \u{212A}elvin", "\u{212A}elvin"),
+            ("Cheers, \u{212B}sa", "\u{212B}sa"),
+        ] {
+            assert_eq!(sign_off_rest(line), Some(want), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn sign_offs_written_with_case_changing_letters_are_recognised() {
+        assert_eq!(sign_off_rest("MIT FREUNDLICHEN GRÜẞEN, Jan"), Some("Jan"));
+        assert_eq!(sign_off_rest("THAN\u{212A}S, Jo"), Some("Jo"));
+    }
+
+    #[test]
+    fn a_body_line_with_case_changing_letters_does_not_break_the_signature() {
+        let text = "Hi,\nBest, ẞx was late again.\nThanks, \u{212A}elvin\nACME Corp";
+        assert_eq!(
+            signature_lines(text, ""),
+            ["\u{212A}elvin".to_owned(), "ACME Corp".to_owned()]
+        );
+    }
 }

@@ -207,3 +207,22 @@ fn bad_config_is_an_error() {
         .unwrap_err();
     assert!(err.contains("signature"), "{err}");
 }
+
+#[test]
+fn names_whose_lower_case_changes_length_are_read_whole_from_the_sign_off_line() {
+    for (text, want) in [
+        ("Where is my parcel?\n\nBest, İsmail İnan", "İsmail İnan"),
+        (
+            "Where is my parcel?\n\nThanks, \u{212A}elvin Smith",
+            "\u{212A}elvin Smith",
+        ),
+        (
+            "Where is my parcel?\n\nCheers, \u{212B}sa Berg",
+            "\u{212B}sa Berg",
+        ),
+    ] {
+        let m = msg(Address::new("x@shop.test"), text, "");
+        let c = collect(&m).expect("contact");
+        assert_eq!(c.name.as_deref(), Some(want), "{text:?}");
+    }
+}
