@@ -78,6 +78,9 @@ const NOT_PHONE: &[&str] = &[
     "ust",
 ];
 
+/// How many characters before a number are read for its label.
+const CONTEXT_CHARS: usize = 24;
+
 /// The first phone number in `text`, as written. Outside a signature a number
 /// only counts when labelled ("phone: …", "call me at …") or written with a
 /// leading `+`; inside one (`in_signature`) any plausible number counts.
@@ -86,11 +89,7 @@ pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
         if !plausible(number) {
             continue;
         }
-        let before = text[..start].to_lowercase();
-        let context: String = {
-            let tail: Vec<char> = before.chars().rev().take(24).collect();
-            tail.into_iter().rev().collect()
-        };
+        let context = context_before(text, start);
         if names_something_else(&context) {
             continue;
         }
@@ -107,6 +106,20 @@ pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
         }
     }
     None
+}
+
+/// The last 24 characters of `text` before byte offset `start`,
+/// lower-cased: where a label or a word like "order" would be. Only those
+/// are lower-cased, not everything before the number (for a number deep in
+/// a long body that would be most of the body, once per candidate).
+fn context_before(text: &str, start: usize) -> String {
+    let before = &text[..start];
+    let from = before
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(0, |(at, _)| at);
+    before[from..].to_lowercase()
 }
 
 /// True when the word right before the number says it is an order number,
@@ -207,6 +220,17 @@ mod tests {
             find_phone("(555) 123-4567", true).as_deref(),
             Some("(555) 123-4567")
         );
+    }
+
+    #[test]
+    fn only_the_characters_right_before_a_number_are_its_context() {
+        let text = "İ\u{212A}ẞ ".repeat(40) + "Tel: 030 1234567";
+        // 24 characters: "\u{212A}ẞ ", four times "İ\u{212A}ẞ ", then "Tel: ".
+        let want = "kß ".to_owned() + &"i\u{307}kß ".repeat(4) + "tel: ";
+        assert_eq!(context_before(&text, text.len() - 11), want);
+        assert_eq!(find_phone(&text, false).as_deref(), Some("030 1234567"));
+        assert_eq!(context_before("Tel: 0", 5), "tel: ");
+        assert_eq!(context_before("", 0), "");
     }
 
     #[test]
