@@ -32,6 +32,8 @@ use crate::{Capability, HostError};
 #[derive(Default)]
 struct State {
     config: BTreeMap<String, String>,
+    /// Calls of `config::get` and `config::all`, each a host call in wasm.
+    config_reads: usize,
     kv: BTreeMap<String, Vec<u8>>,
     now: u64,
     /// `None` until a test provides passages: the bot has no knowledge base.
@@ -67,6 +69,12 @@ pub fn set_configs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<It
     for (key, value) in pairs {
         set_config(key, value);
     }
+}
+
+/// How many times the plugin read its config (`config::get` or
+/// `config::all`, each one host call in wasm) since [`clear`].
+pub fn config_reads() -> usize {
+    with(|s| s.config_reads)
 }
 
 /// Puts `value` under `key` in the kv store.
@@ -140,6 +148,7 @@ pub(crate) mod double {
 
     pub(crate) fn config_get(key: &str) -> Result<Option<String>, HostError> {
         with(|s| {
+            s.config_reads += 1;
             check(s, Capability::Config)?;
             Ok(s.config.get(key).cloned())
         })
@@ -147,6 +156,7 @@ pub(crate) mod double {
 
     pub(crate) fn config_all() -> Result<Vec<(String, String)>, HostError> {
         with(|s| {
+            s.config_reads += 1;
             check(s, Capability::Config)?;
             Ok(s.config
                 .iter()
@@ -259,6 +269,7 @@ mod tests {
         let all = config::all().unwrap();
         assert_eq!(all, [("a".into(), "1".into()), ("b".into(), "2".into())]);
         assert_eq!(config::get_or("c", "3"), Ok("3".into()));
+        assert_eq!(config_reads(), 2);
     }
 
     #[test]
