@@ -34,40 +34,16 @@
 //!
 //! Any other key, or a malformed value, is an error naming the key.
 
+mod settings;
 mod signals;
 
-use mailbot_guest::text::{phrase_lists_in, split_list};
+use mailbot_guest::text::phrase_lists_in;
 use mailbot_guest::{
-    Conversation, EscalateDecision, Escalation, Hook, Message, Plugin, Priority, Role, config,
+    Conversation, EscalateDecision, Escalation, Hook, Message, Plugin, Priority, Role,
     export_plugin,
 };
 
-/// The signals and their default priorities.
-const SIGNALS: &[(&str, Priority)] = &[
-    ("keywords", Priority::High),
-    ("human-request", Priority::High),
-    ("anger", Priority::High),
-    ("shouting", Priority::Normal),
-    ("urgency", Priority::High),
-    ("legal", Priority::Urgent),
-    ("refund", Priority::Normal),
-    ("bot-turns", Priority::Normal),
-    ("attachments", Priority::Normal),
-];
-
-const OTHER_KEYS: &[&str] = &[
-    "keywords",
-    "human-request",
-    "anger",
-    "shouting",
-    "urgency",
-    "legal",
-    "refund",
-    "attachments",
-    "max-agent-turns",
-    "readable-types",
-    "otherwise",
-];
+use settings::Settings;
 
 /// Escalates on configurable signals.
 #[derive(Default)]
@@ -82,71 +58,37 @@ impl Plugin for EscalationRules {
     const HOOKS: &'static [Hook] = &[Hook::Escalate];
 
     fn escalate(&self, msg: &Message, conv: &Conversation) -> Result<EscalateDecision, String> {
-        check_keys()?;
-        let otherwise = otherwise()?;
-        let priorities = SIGNALS
-            .iter()
-            .map(|(signal, _)| Ok((*signal, priority_of(signal)?)))
-            .collect::<Result<Vec<_>, String>>()?;
+        let settings = Settings::load()?;
         let text = format!("{}\n{}", msg.subject, msg.new_text);
-        let mut fired: Fired = Vec::new();
-        phrase_signals(&text, &mut fired)?;
-        if config::get_bool("shouting", true)?
+        let mut fired = phrase_signals(&text, &settings);
+        if settings.shouting
             && let Some(seen) = signals::shouting(&text)
         {
             fired.push(("shouting", seen));
         }
-        bot_turns(conv, &mut fired)?;
-        attachments(msg, &mut fired)?;
-        Ok(decide(msg, &fired, &priorities).unwrap_or(otherwise))
+        bot_turns(conv, settings.max_agent_turns, &mut fired);
+        if let Some(readable) = &settings.readable_types {
+            attachments(msg, readable, &mut fired);
+        }
+        Ok(decide(msg, &fired, &settings.priorities).unwrap_or(settings.otherwise))
     }
 }
 
 /// The phrase signals that are on and the configured keywords, looked for
 /// in `text` in one pass.
-fn phrase_signals(text: &str, fired: &mut Fired) -> Result<(), String> {
-    let mut searched: Vec<(&'static str, &[&str])> = Vec::new();
-    for &(signal, list, default) in signals::PHRASE_SIGNALS {
-        if config::get_bool(signal, default)? {
-            searched.push((signal, list));
-        }
-    }
-    let keywords = split_list(&get("keywords")?.unwrap_or_default());
-    let keywords: Vec<&str> = keywords.iter().map(String::as_str).collect();
+fn phrase_signals(text: &str, settings: &Settings) -> Fired {
+    let keywords: Vec<&str> = settings.keywords.iter().map(String::as_str).collect();
+    let mut searched = settings.phrase_signals.clone();
     searched.push(("keywords", &keywords));
     let lists: Vec<&[&str]> = searched.iter().map(|&(_, list)| list).collect();
+    let mut fired = Fired::new();
     for ((signal, _), mut hits) in searched.iter().zip(phrase_lists_in(text, &lists)) {
         hits.dedup();
         if !hits.is_empty() {
             fired.push((signal, quote(&hits)));
         }
     }
-    Ok(())
-}
-
-fn get(key: &str) -> Result<Option<String>, String> {
-    config::get(key).map_err(|e| format!("reading config `{key}`: {e}"))
-}
-
-fn check_keys() -> Result<(), String> {
-    for (key, _) in config::all().map_err(|e| format!("reading config: {e}"))? {
-        let known = OTHER_KEYS.contains(&key.as_str())
-            || key
-                .strip_suffix("-priority")
-                .is_some_and(|s| SIGNALS.iter().any(|(name, _)| *name == s));
-        if !known {
-            return Err(format!(
-                "unknown config key `{key}` (known: {}, and `<signal>-priority` for {})",
-                OTHER_KEYS.join(", "),
-                SIGNALS
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    Ok(())
+    fired
 }
 
 fn quote(hits: &[&str]) -> String {
@@ -156,14 +98,8 @@ fn quote(hits: &[&str]) -> String {
         .join(", ")
 }
 
-fn bot_turns(conv: &Conversation, fired: &mut Fired) -> Result<(), String> {
-    let max: usize = match get("max-agent-turns")? {
-        None => 3,
-        Some(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| format!("config `max-agent-turns`: expected a whole number, got `{v}`"))?,
-    };
+/// Fires once the bot answered `max` times (never when `max` is 0).
+fn bot_turns(conv: &Conversation, max: usize, fired: &mut Fired) {
     let answered = conv.count_turns(Role::Agent);
     if max > 0 && answered >= max {
         fired.push((
@@ -171,33 +107,31 @@ fn bot_turns(conv: &Conversation, fired: &mut Fired) -> Result<(), String> {
             format!("the bot already answered {answered} times"),
         ));
     }
-    Ok(())
 }
 
-fn attachments(msg: &Message, fired: &mut Fired) -> Result<(), String> {
-    if !config::get_bool("attachments", true)? {
-        return Ok(());
-    }
-    let readable = split_list(&get("readable-types")?.unwrap_or_else(|| "text/*".into()));
-    let can_read = |content_type: &str| {
-        let ct = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        readable.iter().any(|r| {
-            let r = r.to_ascii_lowercase();
-            match r.strip_suffix("/*") {
-                Some(family) => ct.split('/').next() == Some(family),
-                None => r == ct || r == "*/*" || r == "*",
-            }
-        })
-    };
+/// True when `content_type` is one of the `readable` MIME types.
+fn can_read(readable: &[String], content_type: &str) -> bool {
+    let ct = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    readable.iter().any(|r| {
+        let r = r.to_ascii_lowercase();
+        match r.strip_suffix("/*") {
+            Some(family) => ct.split('/').next() == Some(family),
+            None => r == ct || r == "*/*" || r == "*",
+        }
+    })
+}
+
+/// Fires on attachments skipped as too large or of a type not in `readable`.
+fn attachments(msg: &Message, readable: &[String], fired: &mut Fired) {
     let unreadable: Vec<String> = msg
         .attachments
         .iter()
-        .filter(|a| a.skipped || !can_read(&a.content_type))
+        .filter(|a| a.skipped || !can_read(readable, &a.content_type))
         .map(|a| {
             let name = if a.filename.is_empty() {
                 "unnamed"
@@ -217,18 +151,6 @@ fn attachments(msg: &Message, fired: &mut Fired) -> Result<(), String> {
             format!("unreadable {}", unreadable.join(", ")),
         ));
     }
-    Ok(())
-}
-
-fn priority_of(signal: &str) -> Result<Priority, String> {
-    let key = format!("{signal}-priority");
-    match get(&key)? {
-        Some(v) => v.parse().map_err(|e| format!("config `{key}`: {e}")),
-        None => Ok(SIGNALS
-            .iter()
-            .find(|(name, _)| *name == signal)
-            .map_or(Priority::Normal, |(_, p)| *p)),
-    }
 }
 
 fn describe(signal: &str) -> &'static str {
@@ -242,17 +164,6 @@ fn describe(signal: &str) -> &'static str {
         "refund" => "refund or chargeback",
         "bot-turns" => "too many bot replies",
         _ => "attachment the bot cannot read",
-    }
-}
-
-/// The answer when no signal fires.
-fn otherwise() -> Result<EscalateDecision, String> {
-    match get("otherwise")?.as_deref().map(str::trim) {
-        None | Some("keep") => Ok(EscalateDecision::Keep),
-        Some("no-opinion") => Ok(EscalateDecision::NoOpinion),
-        Some(other) => Err(format!(
-            "config `otherwise`: expected keep or no-opinion, got `{other}`"
-        )),
     }
 }
 

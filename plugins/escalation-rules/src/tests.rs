@@ -196,3 +196,11 @@ fn malformed_config_is_an_error_naming_the_key() {
         assert!(err.contains(key), "{key}: {err}");
     }
 }
+
+#[test]
+fn one_escalate_reads_the_config_once() {
+    testing::clear();
+    testing::set_configs([("keywords", "gdpr"), ("refund", "true")]);
+    escalation(&msg("GDPR refund", "My lawyer says ASAP!!!"));
+    assert_eq!(testing::config_reads(), 1);
+}
