@@ -28,6 +28,8 @@ pub struct InboxDirectory {
     registry: Arc<PluginRegistry>,
     services: HostServices,
     cache: RwLock<HashMap<String, Arc<InboxContext>>>,
+    /// The live inboxes' addresses, once read.
+    own: RwLock<Option<Arc<[String]>>>,
 }
 
 impl std::fmt::Debug for InboxDirectory {
@@ -48,6 +50,7 @@ impl InboxDirectory {
             registry,
             services,
             cache: RwLock::default(),
+            own: RwLock::default(),
         }
     }
 
@@ -91,22 +94,29 @@ impl InboxDirectory {
         Ok(ctx)
     }
 
-    /// Forgets every cached context (after inboxes or bots changed).
+    /// Forgets every cached context and address (after inboxes or bots
+    /// changed).
     pub fn invalidate(&self) {
         self.cache
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+        *self.own.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// The addresses of every live inbox: mail from them is never answered.
-    pub async fn own_addresses(&self) -> anyhow::Result<Vec<String>> {
-        Ok(self
+    pub async fn own_addresses(&self) -> anyhow::Result<Arc<[String]>> {
+        if let Some(own) = &*self.own.read().unwrap_or_else(|p| p.into_inner()) {
+            return Ok(own.clone());
+        }
+        let own: Arc<[String]> = self
             .store
             .inboxes()
             .await?
             .into_iter()
             .map(|i| i.address)
-            .collect())
+            .collect();
+        *self.own.write().unwrap_or_else(|p| p.into_inner()) = Some(own.clone());
+        Ok(own)
     }
 }

@@ -2,8 +2,12 @@
 //! reply: `received → parsed → screened → routed → decided → queued → sent
 //! → done`, or `skipped` / `escalated` / `failed` with a reason. Every step
 //! is a compare-and-set on the stored state, so a restart resumes each
-//! message from its last state and no step is applied twice; the reply and
-//! the move to `decided` are one transaction, so no mail is answered twice.
+//! message from its last committed state and no step is applied twice; the
+//! reply, the move to `queued` and the plugin decisions behind them are one
+//! transaction, so no mail is answered twice. Steps a worker runs back to
+//! back commit together (see `steps`), and the outbox records `sent` and
+//! `done` in the commit that marks the reply sent, so an answered mail costs
+//! a handful of commits, not one per state.
 
 mod dispatch;
 mod inboxes;

@@ -76,16 +76,11 @@ pub trait Store: Send + Sync {
     /// same (inbox, source). Returns only once the row is committed and
     /// fsynced: a transport may acknowledge the mail (`\Seen`, `250`) then.
     async fn insert_received(&self, message: NewMessage) -> Result<InsertOutcome>;
-    /// Moves the message from `from` to `to` (compare-and-set), applies
-    /// `patch`, and appends `to` with `reason` to its state history.
-    async fn advance(
-        &self,
-        id: &str,
-        from: MessageState,
-        to: MessageState,
-        reason: Option<String>,
-        patch: MessagePatch,
-    ) -> Result<()>;
+    /// In one transaction: moves the message from `transition.from` to
+    /// `transition.to` (compare-and-set), sets the patch's fields, appends
+    /// every state passed (`through`, then `to`) with its reason to the
+    /// state history, and records the transition's decisions.
+    async fn advance(&self, id: &str, transition: Transition) -> Result<()>;
     async fn message(&self, id: &str) -> Result<StoredMessage>;
     /// Messages in any of `states`, oldest received first: what a worker
     /// resumes after a restart.
@@ -173,8 +168,9 @@ pub trait Store: Send + Sync {
     /// Message-ID. Idempotent: a retried call returns `Existing`.
     async fn enqueue(&self, item: NewOutboxItem) -> Result<EnqueueOutcome>;
     /// In ONE transaction: moves message `message_id` as `transition` says
-    /// (e.g. `Decided` → `Queued`; `Escalated` for an escalation, with its
-    /// reason and fields) and queues `item` as caused by that message (its
+    /// (e.g. `Routed` → `Queued` through `Decided`, with the decisions that
+    /// led to the reply; `Escalated` for an escalation, with its reason and
+    /// fields) and queues `item` as caused by that message (its
     /// `message_id` is set to it).
     /// Exactly-once: of concurrent or repeated callers only one succeeds,
     /// the others get `Conflict` (state moved) and nothing is queued.
@@ -205,8 +201,10 @@ pub trait Store: Send + Sync {
         now: Millis,
         lease_ms: i64,
     ) -> Result<Option<OutboxItem>>;
-    /// `Sending` → `Sent` with the server's response; the causing message,
-    /// if still `Queued`, moves to `Sent` in the same transaction.
+    /// `Sending` → `Sent` with the server's response; in the same
+    /// transaction the causing message, if still `Queued`, moves through
+    /// `Sent` to `Done` and the item's conversation counts `at` as its
+    /// latest activity.
     async fn mark_sent(&self, id: &str, smtp_response: &str, at: Millis) -> Result<()>;
     /// `Sending` → `Queued` for another attempt at `next_attempt_at`.
     async fn mark_retry(&self, id: &str, error: &str, next_attempt_at: Millis) -> Result<()>;
@@ -239,8 +237,8 @@ pub trait Store: Send + Sync {
 
     // ---- plugins --------------------------------------------------------------
 
-    async fn record_decision(&self, decision: Decision) -> Result<()>;
-    /// The message's decisions in the order they were recorded.
+    /// The message's plugin decisions in the order they were recorded (each
+    /// with the [`Transition`] that followed it).
     async fn decisions(&self, message_id: &str) -> Result<Vec<Decision>>;
     /// The plugins' key-value store, callable from blocking threads.
     fn plugin_kv(&self) -> Arc<dyn PluginKv>;

@@ -316,14 +316,26 @@ pub struct MessagePatch {
     pub new_text: Option<String>,
 }
 
-/// A compare-and-set move of a message's state, with the reason its
-/// history entry records and the fields set alongside.
+/// A compare-and-set move of a message's state, committed as one
+/// transaction: the states it passes on the way (each gets its own history
+/// entry), the reason of the last one, the fields set alongside and the
+/// plugin decisions that led to it.
+///
+/// Recording a step's decisions in the commit of the state change that
+/// follows them means a step re-run after a crash never records them twice,
+/// and a worker that takes a message through several steps in one go can
+/// commit them together with [`Transition::then`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
     pub from: MessageState,
+    /// States passed between `from` and `to`, oldest first, with the reason
+    /// each history entry records.
+    pub through: Vec<(MessageState, Option<String>)>,
     pub to: MessageState,
     pub reason: Option<String>,
     pub patch: MessagePatch,
+    /// Plugin decisions recorded in the same commit, in order.
+    pub decisions: Vec<Decision>,
 }
 
 impl Transition {
@@ -331,9 +343,11 @@ impl Transition {
     pub fn new(from: MessageState, to: MessageState) -> Self {
         Transition {
             from,
+            through: Vec::new(),
             to,
             reason: None,
             patch: MessagePatch::default(),
+            decisions: Vec::new(),
         }
     }
 
@@ -343,10 +357,81 @@ impl Transition {
         self
     }
 
-    /// The same move, setting `patch`'s fields alongside.
-    pub fn with(mut self, patch: MessagePatch) -> Self {
-        self.patch = patch;
+    /// The same move, recording `reason` when there is one.
+    pub fn because_of(mut self, reason: Option<String>) -> Self {
+        self.reason = reason;
         self
+    }
+
+    /// The same move, setting `patch`'s fields alongside (over any set
+    /// before).
+    pub fn with(mut self, patch: MessagePatch) -> Self {
+        self.patch.merge(patch);
+        self
+    }
+
+    /// The same move, recording `decisions` after those it already carries.
+    pub fn recording(mut self, decisions: impl IntoIterator<Item = Decision>) -> Self {
+        self.decisions.extend(decisions);
+        self
+    }
+
+    /// This move followed by `next` (which starts where this one ends) as
+    /// one move: this one's target becomes a state passed through, patches
+    /// and decisions add up.
+    pub fn then(mut self, next: Transition) -> Self {
+        debug_assert_eq!(self.to, next.from, "transitions must chain");
+        self.through.push((self.to, self.reason.take()));
+        self.through.extend(next.through);
+        self.to = next.to;
+        self.reason = next.reason;
+        self.patch.merge(next.patch);
+        self.decisions.extend(next.decisions);
+        self
+    }
+}
+
+impl MessagePatch {
+    /// Takes every field `other` sets.
+    pub fn merge(&mut self, other: MessagePatch) {
+        let MessagePatch {
+            conversation_id,
+            message_id_header,
+            from_email,
+            subject,
+            new_text,
+        } = other;
+        self.conversation_id = conversation_id.or(self.conversation_id.take());
+        self.message_id_header = message_id_header.or(self.message_id_header.take());
+        self.from_email = from_email.or(self.from_email.take());
+        self.subject = subject.or(self.subject.take());
+        self.new_text = new_text.or(self.new_text.take());
+    }
+}
+
+impl StoredMessage {
+    /// The row as the store holds it once `transition` has committed (but
+    /// `updated_at`, which is the store's clock): what a worker carries on
+    /// with instead of reading the row back.
+    pub fn apply(&mut self, transition: &Transition) {
+        let patch = &transition.patch;
+        self.state = transition.to;
+        self.reason.clone_from(&transition.reason);
+        if let Some(v) = &patch.conversation_id {
+            self.conversation_id = Some(v.clone());
+        }
+        if let Some(v) = &patch.message_id_header {
+            self.message_id_header = Some(super::normalize_message_id(v));
+        }
+        if let Some(v) = &patch.from_email {
+            self.from_email = Some(super::normalize_email(v));
+        }
+        if let Some(v) = &patch.subject {
+            self.subject = Some(v.clone());
+        }
+        if let Some(v) = &patch.new_text {
+            self.new_text = Some(v.clone());
+        }
     }
 }
 

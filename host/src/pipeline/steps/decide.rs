@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use super::{Next, Steps};
+use super::{Mail, Next, Steps, decisions};
 use crate::config::ContentType;
 use crate::mail::caps::ReplyCaps;
 use crate::mail::compose::{BodyFormat, OutboundAttachment, ReplyDraft};
@@ -16,12 +16,19 @@ use crate::pipeline::records;
 use crate::plugins::CallScope;
 use crate::plugins::types::{EscalateDecision, Escalation, Priority, ReplyDecision};
 use crate::store::{
-    self, Conversation, ConversationUpdate, MessagePatch, MessageState, StoredMessage, Transition,
+    self, Conversation, ConversationUpdate, MessageState, StoredMessage, Transition,
 };
 
 impl Steps {
-    pub(super) async fn decide(&self, message: &StoredMessage) -> anyhow::Result<Next> {
-        let (mail, ctx) = self.parsed(message).await?;
+    pub(super) async fn decide(
+        &self,
+        message: &StoredMessage,
+        mail: &Mail,
+    ) -> anyhow::Result<Next> {
+        let (ctx, mail) = (&mail.ctx, &mail.parsed);
+        // The step's move, its target still open, with the decisions of
+        // every hook asked so far.
+        let mut moved = Transition::new(message.state, MessageState::Skipped);
         let conv_id = message
             .conversation_id
             .clone()
@@ -34,7 +41,7 @@ impl Steps {
         };
         let msg = Arc::new(records::message(
             &message.id,
-            &mail,
+            mail,
             &ctx.inbox.address,
             message.received_at,
             false,
@@ -60,16 +67,10 @@ impl Steps {
         let chain = ctx.chain.clone();
         let (s, m, c) = (scope.clone(), msg.clone(), wit_conv.clone());
         let found = tokio::task::spawn_blocking(move || chain.collect_contact(&s, &m, &c)).await?;
-        self.record(message, &found.records).await?;
+        moved = moved.recording(decisions(message, &found.records));
         if let Some(error) = found.error {
             return self
-                .plugin_failed(
-                    message,
-                    &ctx,
-                    Some(&conversation),
-                    &error.to_string(),
-                    MessagePatch::default(),
-                )
+                .plugin_failed(ctx, Some(&conversation), &error.to_string(), moved)
                 .await;
         }
         let contact = match found.decision {
@@ -99,34 +100,21 @@ impl Steps {
         let chain = ctx.chain.clone();
         let (s, m, c) = (scope.clone(), msg.clone(), wit_conv.clone());
         let escalation = tokio::task::spawn_blocking(move || chain.escalate(&s, &m, &c)).await?;
-        self.record(message, &escalation.records).await?;
+        moved = moved.recording(decisions(message, &escalation.records));
         if let Some(error) = escalation.error {
             return self
-                .plugin_failed(
-                    message,
-                    &ctx,
-                    Some(&conversation),
-                    &error.to_string(),
-                    MessagePatch::default(),
-                )
+                .plugin_failed(ctx, Some(&conversation), &error.to_string(), moved)
                 .await;
         }
         if let Some(EscalateDecision::Escalate(esc)) = escalation.decision {
             return self
-                .escalate(message, &mail, &ctx, &conversation, &turns, esc)
+                .escalate(message, mail, ctx, &conversation, &turns, esc, moved)
                 .await;
         }
 
         // Reply caps, so two bots cannot loop.
-        if let Err(exceeded) = self.check_caps(&ctx, &conversation).await? {
-            return self
-                .advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(exceeded),
-                    MessagePatch::default(),
-                )
-                .await;
+        if let Err(exceeded) = self.check_caps(ctx, &conversation).await? {
+            return Ok(Next::Move(moved.because(exceeded)));
         }
 
         // generate-reply.
@@ -135,16 +123,10 @@ impl Steps {
         let (s, m, c) = (scope.clone(), msg.clone(), wit_conv.clone());
         let reply =
             tokio::task::spawn_blocking(move || chain.generate_reply(&s, &m, &c, &bot)).await?;
-        self.record(message, &reply.records).await?;
+        moved = moved.recording(decisions(message, &reply.records));
         if let Some(error) = reply.error {
             return self
-                .plugin_failed(
-                    message,
-                    &ctx,
-                    Some(&conversation),
-                    &error.to_string(),
-                    MessagePatch::default(),
-                )
+                .plugin_failed(ctx, Some(&conversation), &error.to_string(), moved)
                 .await;
         }
         let reply = match reply.decision {
@@ -156,29 +138,16 @@ impl Steps {
                     summary: None,
                 };
                 return self
-                    .escalate(message, &mail, &ctx, &conversation, &turns, esc)
+                    .escalate(message, mail, ctx, &conversation, &turns, esc, moved)
                     .await;
             }
             Some(ReplyDecision::NoReply(reason)) => {
-                return self
-                    .advance(
-                        message,
-                        MessageState::Skipped,
-                        Some(format!("no_reply: {reason}")),
-                        MessagePatch::default(),
-                    )
-                    .await;
+                return Ok(Next::Move(moved.because(format!("no_reply: {reason}"))));
             }
             Some(ReplyDecision::NoOpinion) | None => {
-                let reason = "no_reply: no plugin produced a reply".to_owned();
-                return self
-                    .advance(
-                        message,
-                        MessageState::Skipped,
-                        Some(reason),
-                        MessagePatch::default(),
-                    )
-                    .await;
+                return Ok(Next::Move(
+                    moved.because("no_reply: no plugin produced a reply"),
+                ));
             }
         };
 
@@ -188,16 +157,10 @@ impl Steps {
         let (s, c) = (scope.clone(), wit_conv.clone());
         let signature =
             tokio::task::spawn_blocking(move || chain.signature(&s, &c, &inbox)).await?;
-        self.record(message, &signature.records).await?;
+        moved = moved.recording(decisions(message, &signature.records));
         if let Some(error) = signature.error {
             return self
-                .plugin_failed(
-                    message,
-                    &ctx,
-                    Some(&conversation),
-                    &error.to_string(),
-                    MessagePatch::default(),
-                )
+                .plugin_failed(ctx, Some(&conversation), &error.to_string(), moved)
                 .await;
         }
 
@@ -223,15 +186,13 @@ impl Steps {
                 .collect(),
             message_id: None,
         };
-        let item = self.reply_item(message, &mail, &ctx, &conversation, &draft, &reply.text)?;
-        self.store
-            .queue_and_advance(
-                &message.id,
-                Transition::new(MessageState::Routed, MessageState::Decided),
-                item,
-            )
-            .await?;
-        Ok(Next::Moved(MessageState::Decided))
+        let item = self.reply_item(message, mail, ctx, &conversation, &draft, &reply.text)?;
+        let decided = Transition {
+            to: MessageState::Decided,
+            ..moved
+        };
+        let queued = decided.then(Transition::new(MessageState::Decided, MessageState::Queued));
+        Ok(Next::Queue(queued, item))
     }
 
     /// Ok(Ok) when another automatic reply may go out, Ok(Err(reason)) when
@@ -271,6 +232,10 @@ impl Steps {
             .map_err(|e| e.as_str().to_owned()))
     }
 
+    /// Hands the conversation to a human: `moved` (the step's move with its
+    /// decisions) goes to `Escalated`, with the escalation mail to the
+    /// support address queued alongside when the inbox has one.
+    #[allow(clippy::too_many_arguments)]
     async fn escalate(
         &self,
         message: &StoredMessage,
@@ -279,6 +244,7 @@ impl Steps {
         conversation: &Conversation,
         turns: &[store::Turn],
         esc: Escalation,
+        moved: Transition,
     ) -> anyhow::Result<Next> {
         let update = ConversationUpdate {
             bot_paused: Some(true),
@@ -289,32 +255,19 @@ impl Steps {
         self.store
             .update_conversation(&conversation.id, update)
             .await?;
-        let reason = format!("escalated: {}", esc.reason);
-        match &ctx.settings.escalation_address {
+        let escalated = Transition {
+            to: MessageState::Escalated,
+            ..moved
+        }
+        .because(format!("escalated: {}", esc.reason));
+        Ok(match &ctx.settings.escalation_address {
             Some(support) => {
                 let item =
                     self.escalation_item(message, mail, ctx, conversation, turns, &esc, support)?;
-                self.store
-                    .queue_and_advance(
-                        &message.id,
-                        Transition::new(MessageState::Routed, MessageState::Escalated)
-                            .because(reason.clone()),
-                        item,
-                    )
-                    .await?;
-                self.outbox_wake.notify_one();
-                tracing::info!(reason = %reason, "message escalated to {support}");
-                Ok(Next::Stop)
+                tracing::info!(reason = %esc.reason, "message escalated to {support}");
+                Next::Queue(escalated, item)
             }
-            None => {
-                self.advance(
-                    message,
-                    MessageState::Escalated,
-                    Some(reason),
-                    MessagePatch::default(),
-                )
-                .await
-            }
-        }
+            None => Next::Move(escalated),
+        })
     }
 }

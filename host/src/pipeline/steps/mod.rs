@@ -1,6 +1,13 @@
-//! The steps of the state machine, one per state, each a compare-and-set
-//! on the stored message. `run` takes a message as far as it can go: to
-//! `queued` (the outbox takes over) or to a final state.
+//! The steps of the state machine, one per state. A step looks at the
+//! message and decides where it goes next — a [`Transition`], with the
+//! plugin decisions that led there — and `run` makes it durable: a move to
+//! a state a worker carries on from at once (`parsed`, `screened`, `routed`)
+//! is kept in memory and committed together with the next one, so a mail
+//! that is answered costs one commit from `received` to `queued`. A crash
+//! in between only means the steps since the last commit run again; what
+//! they write on the way (a session, a contact) finds its earlier write.
+//! `run` takes a message as far as it can go: to `queued` (the outbox takes
+//! over) or to a final state.
 
 mod decide;
 mod outgoing;
@@ -11,10 +18,12 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use super::inboxes::InboxDirectory;
-use crate::mail::parse::{ParseLimits, ParsedMail};
+use super::inboxes::{InboxContext, InboxDirectory};
+use crate::mail::parse::{ParseError, ParseLimits, ParsedMail};
 use crate::plugins::HookRecord;
-use crate::store::{self, MessagePatch, MessageState, Store, StoreError, StoredMessage};
+use crate::store::{
+    self, MessageState, NewOutboxItem, Store, StoreError, StoredMessage, Transition,
+};
 
 /// Runs the steps; shared by every worker.
 pub struct Steps {
@@ -24,12 +33,19 @@ pub struct Steps {
     outbox_wake: Arc<Notify>,
 }
 
-/// What one step did.
+/// Where a step sends the message.
 enum Next {
-    /// The message moved to this state; keep going.
-    Moved(MessageState),
-    /// Nothing more for a worker to do now.
-    Stop,
+    /// Move as the transition says and carry on from its target.
+    Move(Transition),
+    /// Move and queue this outbox item, in one transaction.
+    Queue(Transition, NewOutboxItem),
+}
+
+/// The mail a step reads: the stored bytes parsed once per run, and the
+/// inbox they arrived at.
+struct Mail {
+    parsed: ParsedMail,
+    ctx: Arc<InboxContext>,
 }
 
 impl Steps {
@@ -50,37 +66,87 @@ impl Steps {
     pub(super) async fn run(&self, message: StoredMessage) -> anyhow::Result<()> {
         use tracing::Instrument as _;
         let span = tracing::info_span!("message", id = %message.id, inbox = %message.inbox_id);
-        self.run_steps(message).instrument(span).await
+        match self.run_steps(message).instrument(span).await {
+            Err(e) if is_conflict(&e) => Ok(()),
+            other => other,
+        }
     }
 
     async fn run_steps(&self, mut message: StoredMessage) -> anyhow::Result<()> {
+        // Moves made in memory, not yet committed.
+        let mut pending: Option<Transition> = None;
+        let mut mail: Option<Mail> = None;
         loop {
-            let step = match message.state {
-                MessageState::Received => self.parse(&message).await,
-                MessageState::Parsed => self.screen(&message).await,
-                MessageState::Screened => self.thread_and_route(&message).await,
-                MessageState::Routed => self.decide(&message).await,
-                MessageState::Decided => self.after_decided(&message).await,
-                MessageState::Sent => self.finish(&message).await,
-                MessageState::Queued
-                | MessageState::Done
-                | MessageState::Skipped
-                | MessageState::Escalated
-                | MessageState::Failed => return Ok(()),
-            };
-            match step {
-                Ok(Next::Moved(state)) => {
-                    // The stored row changed; reload what later steps read.
-                    message = self.store.message(&message.id).await?;
-                    if message.state != state {
-                        return Ok(());
+            if mail.is_none() && reads_mail(message.state) {
+                match self.parse(&message).await? {
+                    Ok(parsed) => mail = Some(parsed),
+                    Err(unreadable) => {
+                        let failed = Transition::new(message.state, MessageState::Failed)
+                            .because(format!("unreadable mail: {unreadable}"));
+                        return self
+                            .commit(&mut message, pending.take(), failed, None)
+                            .await;
                     }
                 }
-                Ok(Next::Stop) => return Ok(()),
-                Err(e) if is_conflict(&e) => return Ok(()),
-                Err(e) => return Err(e),
+            }
+            let next = match (message.state, &mail) {
+                (MessageState::Received, Some(mail)) => self.read(&message, mail),
+                (MessageState::Parsed, Some(mail)) => self.screen(&message, mail).await?,
+                (MessageState::Screened, Some(mail)) => {
+                    self.thread_and_route(&message, mail).await?
+                }
+                (MessageState::Routed, Some(mail)) => self.decide(&message, mail).await?,
+                (MessageState::Decided, _) => self.after_decided(&message).await?,
+                (MessageState::Sent, _) => self.finish(&message).await?,
+                _ => break,
+            };
+            match next {
+                Next::Move(t) if can_wait(t.to) => {
+                    message.apply(&t);
+                    pending = Some(chain(pending.take(), t));
+                }
+                Next::Move(t) => self.commit(&mut message, pending.take(), t, None).await?,
+                Next::Queue(t, item) => {
+                    self.commit(&mut message, pending.take(), t, Some(item))
+                        .await?
+                }
             }
         }
+        if let Some(t) = pending {
+            // Only reached when a step left a waiting move last, which the
+            // states above never do; commit it rather than lose it.
+            self.store.advance(&message.id, t).await?;
+        }
+        Ok(())
+    }
+
+    /// Commits `pending` (if any) followed by `t` as one transaction, with
+    /// `item` queued in it.
+    async fn commit(
+        &self,
+        message: &mut StoredMessage,
+        pending: Option<Transition>,
+        t: Transition,
+        item: Option<NewOutboxItem>,
+    ) -> anyhow::Result<()> {
+        let t = chain(pending, t);
+        if let Some(reason) = &t.reason {
+            tracing::info!(to = ?t.to, reason = %reason, "message moved");
+        }
+        let queued = item.is_some() || t.to == MessageState::Queued;
+        match item {
+            Some(item) => {
+                self.store
+                    .queue_and_advance(&message.id, t.clone(), item)
+                    .await?;
+            }
+            None => self.store.advance(&message.id, t.clone()).await?,
+        }
+        message.apply(&t);
+        if queued {
+            self.outbox_wake.notify_one();
+        }
+        Ok(())
     }
 
     /// Fails a message that keeps erroring, with the last error.
@@ -88,100 +154,91 @@ impl Steps {
         let Ok(message) = self.store.message(id).await else {
             return;
         };
-        let reason = format!("gave up after repeated errors: {error}");
-        if let Err(e) = self
-            .store
-            .advance(
-                id,
-                message.state,
-                MessageState::Failed,
-                Some(reason),
-                MessagePatch::default(),
-            )
-            .await
-        {
+        let failed = Transition::new(message.state, MessageState::Failed)
+            .because(format!("gave up after repeated errors: {error}"));
+        if let Err(e) = self.store.advance(id, failed).await {
             tracing::error!(message = %id, error = %e, "could not fail a message");
         }
     }
 
-    /// Moves `message` from its state to `to` with `reason` and `patch`.
-    async fn advance(
-        &self,
-        message: &StoredMessage,
-        to: MessageState,
-        reason: Option<String>,
-        patch: MessagePatch,
-    ) -> anyhow::Result<Next> {
-        if let Some(reason) = &reason {
-            tracing::info!(from = ?message.state, to = ?to, reason = %reason, "message moved");
-        }
-        self.store
-            .advance(&message.id, message.state, to, reason, patch)
-            .await?;
-        Ok(Next::Moved(to))
-    }
-
-    /// Parses the stored bytes again (states keep no parsed copy).
-    async fn parsed(
-        &self,
-        message: &StoredMessage,
-    ) -> anyhow::Result<(ParsedMail, Arc<super::InboxContext>)> {
+    /// Parses the stored bytes with the limits of the message's inbox; the
+    /// inner `Err` is mail that cannot be read at all.
+    async fn parse(&self, message: &StoredMessage) -> anyhow::Result<Result<Mail, ParseError>> {
         let ctx = self.inboxes.get(&message.inbox_id).await?;
         let limits = ParseLimits {
             max_attachment_bytes: ctx.settings.max_attachment_bytes,
         };
-        let mail = crate::mail::parse::parse(&message.raw, &limits)?;
-        Ok((mail, ctx))
-    }
-
-    /// Records every plugin answer or error of a hook on the message.
-    async fn record(&self, message: &StoredMessage, records: &[HookRecord]) -> anyhow::Result<()> {
-        for r in records {
-            let decision = store::Decision {
-                message_id: message.id.clone(),
-                hook: r.hook.name().to_owned(),
-                plugin_name: r.plugin.clone(),
-                plugin_hash: r.hash.clone(),
-                outcome: r.outcome.clone().unwrap_or(serde_json::Value::Null),
-                error: r.error.as_ref().map(|e| e.to_string()),
-                duration_us: r.duration.as_micros() as i64,
-                at: store::now_ms(),
-            };
-            self.store.record_decision(decision).await?;
-        }
-        Ok(())
+        Ok(crate::mail::parse::parse(&message.raw, &limits).map(|parsed| Mail { parsed, ctx }))
     }
 
     async fn after_decided(&self, message: &StoredMessage) -> anyhow::Result<Next> {
-        // The reply was queued in the same transaction that moved the
-        // message here; hand it to the outbox (which may even have sent it).
+        // A message left here by an earlier version, or by a crash: its
+        // reply was queued in the transaction that moved it here. The outbox
+        // may even have sent it already, without moving the message on.
         let items = self.store.outbox_for_message(&message.id).await?;
-        let sent = items.iter().any(|i| i.state == store::OutboxState::Sent);
-        self.advance(message, MessageState::Queued, None, MessagePatch::default())
-            .await?;
-        if sent {
-            self.store
-                .advance(
-                    &message.id,
-                    MessageState::Queued,
-                    MessageState::Sent,
-                    None,
-                    MessagePatch::default(),
-                )
-                .await?;
-            return Ok(Next::Moved(MessageState::Sent));
+        let queued = Transition::new(MessageState::Decided, MessageState::Queued);
+        if items.iter().any(|i| i.state == store::OutboxState::Sent) {
+            return Ok(Next::Move(
+                queued.then(Transition::new(MessageState::Queued, MessageState::Sent)),
+            ));
         }
-        self.outbox_wake.notify_one();
-        Ok(Next::Stop)
+        Ok(Next::Move(queued))
     }
 
     async fn finish(&self, message: &StoredMessage) -> anyhow::Result<Next> {
         if let Some(conv) = &message.conversation_id {
             self.store.touch_conversation(conv, store::now_ms()).await?;
         }
-        self.advance(message, MessageState::Done, None, MessagePatch::default())
-            .await
+        Ok(Next::Move(Transition::new(
+            MessageState::Sent,
+            MessageState::Done,
+        )))
     }
+}
+
+/// What a hook's calls leave on record: every plugin answer or error.
+fn decisions(message: &StoredMessage, records: &[HookRecord]) -> Vec<store::Decision> {
+    records
+        .iter()
+        .map(|r| store::Decision {
+            message_id: message.id.clone(),
+            hook: r.hook.name().to_owned(),
+            plugin_name: r.plugin.clone(),
+            plugin_hash: r.hash.clone(),
+            outcome: r.outcome.clone().unwrap_or(serde_json::Value::Null),
+            error: r.error.as_ref().map(|e| e.to_string()),
+            duration_us: r.duration.as_micros() as i64,
+            at: store::now_ms(),
+        })
+        .collect()
+}
+
+/// `t` after the moves not yet committed.
+fn chain(pending: Option<Transition>, t: Transition) -> Transition {
+    match pending {
+        Some(p) => p.then(t),
+        None => t,
+    }
+}
+
+/// States whose step reads the mail itself.
+fn reads_mail(state: MessageState) -> bool {
+    matches!(
+        state,
+        MessageState::Received
+            | MessageState::Parsed
+            | MessageState::Screened
+            | MessageState::Routed
+    )
+}
+
+/// States a worker carries on from at once, so a move there may wait for
+/// the next commit.
+fn can_wait(state: MessageState) -> bool {
+    matches!(
+        state,
+        MessageState::Parsed | MessageState::Screened | MessageState::Routed
+    )
 }
 
 fn is_conflict(e: &anyhow::Error) -> bool {

@@ -6,29 +6,18 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Next, Steps};
+use super::{Mail, Next, Steps};
 use crate::mail::parse::ParsedMail;
 use crate::mail::screen::{Bounce, Verdict, screen};
-use crate::store::{self, ConversationUpdate, MessagePatch, MessageState, StoredMessage};
+use crate::store::{
+    self, ConversationUpdate, MessagePatch, MessageState, StoredMessage, Transition,
+};
 
 impl Steps {
-    pub(super) async fn parse(&self, message: &StoredMessage) -> anyhow::Result<Next> {
-        let (mail, _ctx) = match self.parsed(message).await {
-            Ok(parsed) => parsed,
-            Err(e) if e.downcast_ref::<crate::mail::parse::ParseError>().is_some() => {
-                let reason = format!("unreadable mail: {e}");
-                return self
-                    .advance(
-                        message,
-                        MessageState::Failed,
-                        Some(reason),
-                        MessagePatch::default(),
-                    )
-                    .await;
-            }
-            Err(e) => return Err(e),
-        };
-        let customer = crate::mail::thread::ThreadKeys::from(&mail).customer;
+    /// `received → parsed`: what the store keeps of the parsed mail.
+    pub(super) fn read(&self, message: &StoredMessage, mail: &Mail) -> Next {
+        let mail = &mail.parsed;
+        let customer = crate::mail::thread::ThreadKeys::from(mail).customer;
         let patch = MessagePatch {
             message_id_header: mail.message_id.clone(),
             from_email: customer,
@@ -36,48 +25,33 @@ impl Steps {
             new_text: Some(mail.body.new_text.clone()),
             ..MessagePatch::default()
         };
-        self.advance(message, MessageState::Parsed, None, patch)
-            .await
+        Next::Move(Transition::new(message.state, MessageState::Parsed).with(patch))
     }
 
-    pub(super) async fn screen(&self, message: &StoredMessage) -> anyhow::Result<Next> {
-        let (mail, ctx) = self.parsed(message).await?;
+    pub(super) async fn screen(
+        &self,
+        message: &StoredMessage,
+        mail: &Mail,
+    ) -> anyhow::Result<Next> {
+        let (ctx, mail) = (&mail.ctx, &mail.parsed);
         let own = self.inboxes.own_addresses().await?;
-        let screening = screen(&mail, &own);
+        let screening = screen(mail, &own);
         if let Some(bounce) = &screening.bounce {
-            self.handle_bounce(&ctx.inbox.id, &mail, bounce).await?;
+            self.handle_bounce(&ctx.inbox.id, mail, bounce).await?;
         }
+        let skipped = Transition::new(message.state, MessageState::Skipped);
         if let Verdict::Skip(reason) = screening.verdict {
-            let reason = reason.as_str().to_owned();
-            return self
-                .advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(reason),
-                    MessagePatch::default(),
-                )
-                .await;
+            return Ok(Next::Move(skipped.because(reason.as_str())));
         }
         if let Some(sender) = &message.from_email
             && self.store.is_blocked(&ctx.inbox.id, sender).await?
         {
-            let reason = "blocked_sender".to_owned();
-            return self
-                .advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(reason),
-                    MessagePatch::default(),
-                )
-                .await;
+            return Ok(Next::Move(skipped.because("blocked_sender")));
         }
-        self.advance(
-            message,
+        Ok(Next::Move(Transition::new(
+            message.state,
             MessageState::Screened,
-            None,
-            MessagePatch::default(),
-        )
-        .await
+        )))
     }
 
     /// A bounce of one of our replies: the recipients become undeliverable

@@ -2,7 +2,7 @@
 //! first, else the customer's active session, else a new one), respect the
 //! humans' state of the conversation, then ask the `route` hook.
 
-use super::{Next, Steps};
+use super::{Mail, Next, Steps, decisions};
 use crate::mail::thread::ThreadKeys;
 use crate::pipeline::records;
 use crate::plugins::CallScope;
@@ -13,26 +13,23 @@ use crate::store::{
 };
 
 impl Steps {
-    pub(super) async fn thread_and_route(&self, message: &StoredMessage) -> anyhow::Result<Next> {
-        let (mail, ctx) = self.parsed(message).await?;
-        let keys = ThreadKeys::from(&mail);
+    pub(super) async fn thread_and_route(
+        &self,
+        message: &StoredMessage,
+        mail: &Mail,
+    ) -> anyhow::Result<Next> {
+        let (ctx, mail) = (&mail.ctx, &mail.parsed);
+        let keys = ThreadKeys::from(mail);
+        let skipped = Transition::new(message.state, MessageState::Skipped);
         let Some(customer) = keys.customer.clone() else {
-            let reason = "no_sender_address".to_owned();
-            return self
-                .advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(reason),
-                    MessagePatch::default(),
-                )
-                .await;
+            return Ok(Next::Move(skipped.because("no_sender_address")));
         };
         let conversation = self
             .session_for(
                 &ctx.inbox.id,
-                &ctx.settings.session_duration_secs,
+                ctx.settings.session_duration_secs,
                 &keys,
-                &mail,
+                mail,
                 &customer,
                 message,
             )
@@ -41,6 +38,7 @@ impl Steps {
             conversation_id: Some(conversation.id.clone()),
             ..MessagePatch::default()
         };
+        let skipped = skipped.with(patch.clone());
 
         if conversation.bot_paused {
             let reason = format!(
@@ -50,25 +48,17 @@ impl Steps {
                     .as_deref()
                     .unwrap_or("a human is handling this conversation")
             );
-            return self
-                .advance(message, MessageState::Skipped, Some(reason), patch)
-                .await;
+            return Ok(Next::Move(skipped.because(reason)));
         }
         if conversation.status == ConvStatus::Assigned {
-            let reason = "assigned_to_human".to_owned();
-            return self
-                .advance(message, MessageState::Skipped, Some(reason), patch)
-                .await;
+            return Ok(Next::Move(skipped.because("assigned_to_human")));
         }
         if self
             .store
             .is_undeliverable(&ctx.inbox.id, &customer)
             .await?
         {
-            let reason = "customer_undeliverable".to_owned();
-            return self
-                .advance(message, MessageState::Skipped, Some(reason), patch)
-                .await;
+            return Ok(Next::Move(skipped.because("customer_undeliverable")));
         }
 
         let scope = CallScope {
@@ -78,7 +68,7 @@ impl Steps {
         };
         let msg = records::message(
             &message.id,
-            &mail,
+            mail,
             &ctx.inbox.address,
             message.received_at,
             false,
@@ -87,71 +77,54 @@ impl Steps {
         let chain = ctx.chain.clone();
         let outcome =
             tokio::task::spawn_blocking(move || chain.route(&scope, &msg, &inbox)).await?;
-        self.record(message, &outcome.records).await?;
+        let decisions = decisions(message, &outcome.records);
+        let skipped = skipped.recording(decisions.clone());
         if let Some(error) = outcome.error {
             return self
                 .plugin_failed(
-                    message,
-                    &ctx,
+                    ctx,
                     Some(&conversation),
                     &error.to_string(),
-                    patch,
+                    Transition::new(message.state, MessageState::Skipped)
+                        .with(patch)
+                        .recording(decisions),
                 )
                 .await;
         }
-        match outcome.decision {
-            None | Some(RouteDecision::NoOpinion) => {
-                self.advance(message, MessageState::Routed, None, patch)
-                    .await
-            }
-            Some(RouteDecision::Handle(bot)) => {
-                let reason = match &ctx.bot {
-                    Some(b) if b.name == bot => None,
-                    _ => Some(format!("routed to bot {bot}")),
-                };
-                self.advance(message, MessageState::Routed, reason, patch)
-                    .await
-            }
+        let routed = Transition::new(message.state, MessageState::Routed)
+            .with(patch.clone())
+            .recording(decisions.clone());
+        Ok(match outcome.decision {
+            None | Some(RouteDecision::NoOpinion) => Next::Move(routed),
+            Some(RouteDecision::Handle(bot)) => match &ctx.bot {
+                Some(b) if b.name == bot => Next::Move(routed),
+                _ => Next::Move(routed.because(format!("routed to bot {bot}"))),
+            },
             Some(RouteDecision::Drop(reason)) => {
-                self.advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(format!("dropped: {reason}")),
-                    patch,
-                )
-                .await
+                Next::Move(skipped.because(format!("dropped: {reason}")))
             }
             Some(RouteDecision::Block(reason)) => {
                 self.store
                     .block_sender(&ctx.inbox.id, &customer, Some(reason.clone()))
                     .await?;
-                self.advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(format!("blocked: {reason}")),
-                    patch,
-                )
-                .await
+                Next::Move(skipped.because(format!("blocked: {reason}")))
             }
             Some(RouteDecision::Forward(to)) => {
-                let item = self.forward_item(message, &ctx, &conversation, &to);
-                let forwarded = Transition::new(MessageState::Screened, MessageState::Queued)
+                let item = self.forward_item(message, ctx, &conversation, &to);
+                let forwarded = Transition::new(message.state, MessageState::Queued)
                     .because(format!("forwarded to {to}"))
-                    .with(patch);
-                self.store
-                    .queue_and_advance(&message.id, forwarded, item)
-                    .await?;
-                self.outbox_wake.notify_one();
-                Ok(Next::Stop)
+                    .with(patch)
+                    .recording(decisions);
+                Next::Queue(forwarded, item)
             }
-        }
+        })
     }
 
     /// The session this message belongs to.
     async fn session_for(
         &self,
         inbox_id: &str,
-        session_secs: &u64,
+        session_secs: u64,
         keys: &ThreadKeys,
         mail: &crate::mail::parse::ParsedMail,
         customer: &str,
@@ -189,30 +162,28 @@ impl Steps {
             customer_name: name,
             at: message.received_at,
         };
-        let since = message.received_at - (*session_secs as i64) * 1000;
+        let since = message.received_at - (session_secs as i64) * 1000;
         let (conv, _created) = self.store.open_session(new, since).await?;
         Ok(conv)
     }
 
-    /// Applies the inbox's fallback after a plugin failed.
+    /// Applies the inbox's fallback after a plugin failed. `moved` is the
+    /// step's move with the fields and decisions so far; the fallback picks
+    /// its target: `Skipped`, or `Escalated` with the conversation handed to
+    /// a human.
     pub(super) async fn plugin_failed(
         &self,
-        message: &StoredMessage,
         ctx: &crate::pipeline::InboxContext,
         conversation: Option<&Conversation>,
         error: &str,
-        patch: MessagePatch,
+        moved: Transition,
     ) -> anyhow::Result<Next> {
+        let moved = moved.because(format!("plugin_error: {error}"));
         match ctx.settings.fallback {
-            crate::config::Fallback::Skip => {
-                self.advance(
-                    message,
-                    MessageState::Skipped,
-                    Some(format!("plugin_error: {error}")),
-                    patch,
-                )
-                .await
-            }
+            crate::config::Fallback::Skip => Ok(Next::Move(Transition {
+                to: MessageState::Skipped,
+                ..moved
+            })),
             crate::config::Fallback::Human => {
                 if let Some(conv) = conversation {
                     let update = ConversationUpdate {
@@ -223,13 +194,10 @@ impl Steps {
                     };
                     self.store.update_conversation(&conv.id, update).await?;
                 }
-                self.advance(
-                    message,
-                    MessageState::Escalated,
-                    Some(format!("plugin_error: {error}")),
-                    patch,
-                )
-                .await
+                Ok(Next::Move(Transition {
+                    to: MessageState::Escalated,
+                    ..moved
+                }))
             }
         }
     }

@@ -64,10 +64,7 @@ pub(crate) async fn header_threading_finds_inbound_and_outbound_message_ids(stor
     store
         .advance(
             &m,
-            MessageState::Received,
-            MessageState::Parsed,
-            None,
-            patch,
+            Transition::new(MessageState::Received, MessageState::Parsed).with(patch),
         )
         .await
         .unwrap();
@@ -183,10 +180,7 @@ pub(crate) async fn turns_interleave_customer_texts_and_sent_replies(store: Arc<
         store
             .advance(
                 &id,
-                MessageState::Received,
-                MessageState::Parsed,
-                None,
-                patch,
+                Transition::new(MessageState::Received, MessageState::Parsed).with(patch),
             )
             .await
             .unwrap();

@@ -70,20 +70,14 @@ pub(crate) async fn advance_is_a_compare_and_set_with_history(store: Arc<dyn Sto
     store
         .advance(
             &id,
-            MessageState::Received,
-            MessageState::Parsed,
-            None,
-            patch,
+            Transition::new(MessageState::Received, MessageState::Parsed).with(patch),
         )
         .await
         .unwrap();
     let err = store
         .advance(
             &id,
-            MessageState::Received,
-            MessageState::Parsed,
-            None,
-            MessagePatch::default(),
+            Transition::new(MessageState::Received, MessageState::Parsed),
         )
         .await
         .unwrap_err();
@@ -92,20 +86,14 @@ pub(crate) async fn advance_is_a_compare_and_set_with_history(store: Arc<dyn Sto
     store
         .advance(
             &id,
-            MessageState::Parsed,
-            MessageState::Skipped,
-            skip,
-            MessagePatch::default(),
+            Transition::new(MessageState::Parsed, MessageState::Skipped).because_of(skip),
         )
         .await
         .unwrap();
     let err = store
         .advance(
             "missing",
-            MessageState::Received,
-            MessageState::Parsed,
-            None,
-            Default::default(),
+            Transition::new(MessageState::Received, MessageState::Parsed),
         )
         .await
         .unwrap_err();
@@ -138,10 +126,7 @@ pub(crate) async fn waiting_messages_come_oldest_first(store: Arc<dyn Store>) {
     store
         .advance(
             &parsed,
-            MessageState::Received,
-            MessageState::Parsed,
-            None,
-            Default::default(),
+            Transition::new(MessageState::Received, MessageState::Parsed),
         )
         .await
         .unwrap();

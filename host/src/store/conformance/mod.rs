@@ -46,7 +46,7 @@ macro_rules! store_conformance_tests {
             plugin_kv_is_scoped_to_plugin_and_inbox,
             config_upserts_keep_ids_and_deleted_inboxes_disappear,
             channel_status_cursor_and_bounded_log,
-            decisions_are_kept_in_order,
+            decisions_are_recorded_with_their_transition_in_order,
         );
         crate::store::conformance::store_conformance_tests!(@in outbox: $make;
             queueing_a_reply_is_exactly_once_under_concurrent_callers,

@@ -10,10 +10,7 @@ async fn decided(store: &dyn Store, inbox: &str, key: &str) -> String {
         (MessageState::Received, MessageState::Parsed),
         (MessageState::Parsed, MessageState::Decided),
     ] {
-        store
-            .advance(&id, from, to, None, MessagePatch::default())
-            .await
-            .unwrap();
+        store.advance(&id, Transition::new(from, to)).await.unwrap();
     }
     id
 }
@@ -267,7 +264,19 @@ pub(crate) async fn sent_and_failed_items_settle_their_message(store: Arc<dyn St
         (sent.state, sent.sent_at, sent.smtp_response.as_deref()),
         (OutboxState::Sent, Some(77), Some("250 2.0.0 queued as X"))
     );
-    assert_eq!(store.message(&ok).await.unwrap().state, MessageState::Sent);
+    assert_eq!(store.message(&ok).await.unwrap().state, MessageState::Done);
+    let history: Vec<_> = store
+        .message_history(&ok)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.state, h.at))
+        .collect();
+    assert_eq!(
+        history[history.len() - 2..],
+        [(MessageState::Sent, 77), (MessageState::Done, 77)],
+        "a sent reply records `sent` and `done` at the time the server accepted it"
+    );
     assert!(
         store
             .mark_sent(&ok_item, "250", 78)

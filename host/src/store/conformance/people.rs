@@ -300,30 +300,52 @@ pub(crate) async fn channel_status_cursor_and_bounded_log(store: Arc<dyn Store>)
     );
 }
 
-pub(crate) async fn decisions_are_kept_in_order(store: Arc<dyn Store>) {
+pub(crate) async fn decisions_are_recorded_with_their_transition_in_order(store: Arc<dyn Store>) {
     let inbox = new_inbox(&*store, "support@example.com").await;
     let m = received(&*store, &inbox, "k", 1).await;
-    for (hook, error) in [
-        ("route", None),
-        ("generate-reply", Some("timeout".to_string())),
-    ] {
-        let d = Decision {
-            message_id: m.clone(),
-            hook: hook.into(),
-            plugin_name: "p".into(),
-            plugin_hash: "h1".into(),
-            outcome: json!({"hook": hook}),
-            error,
-            duration_us: 120,
-            at: 5,
-        };
-        store.record_decision(d).await.unwrap();
-    }
+    let decision = |hook: &str, error: Option<&str>| Decision {
+        message_id: m.clone(),
+        hook: hook.into(),
+        plugin_name: "p".into(),
+        plugin_hash: "h1".into(),
+        outcome: json!({"hook": hook}),
+        error: error.map(str::to_owned),
+        duration_us: 120,
+        at: 5,
+    };
+    let routed = Transition::new(MessageState::Received, MessageState::Parsed)
+        .then(Transition::new(MessageState::Parsed, MessageState::Routed))
+        .recording([decision("route", None)]);
+    store.advance(&m, routed).await.unwrap();
+    let again = Transition::new(MessageState::Received, MessageState::Parsed)
+        .recording([decision("route", None)]);
+    assert!(store.advance(&m, again).await.unwrap_err().is_conflict());
+    let skipped = Transition::new(MessageState::Routed, MessageState::Skipped)
+        .recording([decision("generate-reply", Some("timeout"))]);
+    store.advance(&m, skipped).await.unwrap();
+
     let got = store.decisions(&m).await.unwrap();
     assert_eq!(
         got.iter().map(|d| d.hook.as_str()).collect::<Vec<_>>(),
-        ["route", "generate-reply"]
+        ["route", "generate-reply"],
+        "the transition that lost its race recorded nothing"
     );
     assert_eq!(got[1].error.as_deref(), Some("timeout"));
     assert_eq!(got[0].outcome, json!({"hook": "route"}));
+    let states: Vec<_> = store
+        .message_history(&m)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.state)
+        .collect();
+    assert_eq!(
+        states,
+        [
+            MessageState::Received,
+            MessageState::Parsed,
+            MessageState::Routed,
+            MessageState::Skipped
+        ]
+    );
 }

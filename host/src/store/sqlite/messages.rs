@@ -96,16 +96,11 @@ pub(super) fn push_history(
     Ok(())
 }
 
-/// The compare-and-set step shared by `advance` and the outbox calls.
-pub(super) fn advance(
-    conn: &Connection,
-    id: &str,
-    from: MessageState,
-    to: MessageState,
-    reason: Option<&str>,
-    patch: &MessagePatch,
-    now: Millis,
-) -> Result<()> {
+/// The compare-and-set step shared by `advance` and the outbox calls: the
+/// state and fields change, every state passed gets its history entry and
+/// the decisions are recorded, in the caller's transaction.
+pub(super) fn advance(conn: &Connection, id: &str, t: &Transition, now: Millis) -> Result<()> {
+    let patch = &t.patch;
     let n = conn
         .prepare_cached(
             "UPDATE messages SET state = ?3, reason = ?4,
@@ -119,9 +114,9 @@ pub(super) fn advance(
         )?
         .execute(params![
             id,
-            from,
-            to,
-            reason,
+            t.from,
+            t.to,
+            t.reason,
             patch.conversation_id,
             patch.message_id_header.as_deref().map(normalize_message_id),
             patch.from_email.as_deref().map(normalize_email),
@@ -136,12 +131,21 @@ pub(super) fn advance(
             .optional()?;
         return Err(match current {
             None => StoreError::not_found("message", id),
-            Some(state) => {
-                StoreError::conflict("message", id, format!("state is {state}, expected {from}"))
-            }
+            Some(state) => StoreError::conflict(
+                "message",
+                id,
+                format!("state is {state}, expected {}", t.from),
+            ),
         });
     }
-    push_history(conn, id, to, reason, now)
+    for (state, reason) in &t.through {
+        push_history(conn, id, *state, reason.as_deref(), now)?;
+    }
+    push_history(conn, id, t.to, t.reason.as_deref(), now)?;
+    for decision in &t.decisions {
+        super::people::record_decision(conn, decision)?;
+    }
+    Ok(())
 }
 
 pub(super) fn message(conn: &Connection, id: &str) -> Result<StoredMessage> {

@@ -109,15 +109,7 @@ pub(super) fn queue_and_advance(
 ) -> Result<String> {
     // The CAS comes first: a caller that lost the race stops here, and the
     // whole transaction (state change and item) commits or rolls back as one.
-    messages::advance(
-        conn,
-        message_id,
-        transition.from,
-        transition.to,
-        transition.reason.as_deref(),
-        &transition.patch,
-        now,
-    )?;
+    messages::advance(conn, message_id, transition, now)?;
     item.message_id = Some(message_id.to_string());
     match enqueue(conn, &item, now)? {
         EnqueueOutcome::Inserted(id) => Ok(id),
@@ -175,28 +167,22 @@ fn miss(conn: &Connection, id: &str, expected: &str) -> Result<StoreError> {
     })
 }
 
-/// Moves the causing message on from `Queued`, leaving other states alone.
+/// Moves the causing message on from `Queued` as `transition` says (which
+/// starts at `Queued`), leaving other states alone; returns whether it
+/// moved.
 fn settle_cause(
     conn: &Connection,
     message_id: Option<String>,
-    to: MessageState,
-    reason: Option<&str>,
+    transition: Transition,
     now: Millis,
-) -> Result<()> {
+) -> Result<bool> {
     let Some(message_id) = message_id else {
-        return Ok(());
+        return Ok(false);
     };
-    match messages::advance(
-        conn,
-        &message_id,
-        MessageState::Queued,
-        to,
-        reason,
-        &MessagePatch::default(),
-        now,
-    ) {
-        Err(StoreError::Conflict { .. }) => Ok(()),
-        other => other,
+    match messages::advance(conn, &message_id, &transition, now) {
+        Ok(()) => Ok(true),
+        Err(StoreError::Conflict { .. }) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -206,17 +192,29 @@ pub(super) fn mark_sent(
     smtp_response: &str,
     at: Millis,
 ) -> Result<()> {
-    let cause: Option<Option<String>> = conn
+    let sent: Option<(Option<String>, Option<String>)> = conn
         .prepare_cached(
             "UPDATE outbox SET state = 'sent', smtp_response = ?2, sent_at = ?3
-             WHERE id = ?1 AND state = 'sending' RETURNING message_id",
+             WHERE id = ?1 AND state = 'sending' RETURNING message_id, conversation_id",
         )?
-        .query_row(params![id, smtp_response, at], |r| r.get(0))
+        .query_row(params![id, smtp_response, at], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
-    let Some(cause) = cause else {
+    let Some((cause, conversation)) = sent else {
         return Err(miss(conn, id, "sending")?);
     };
-    settle_cause(conn, cause, MessageState::Sent, None, at)
+    // A sent reply is the end of its message's way: `sent` and `done` are
+    // recorded together, and the reply counts as the conversation's latest
+    // activity (it keeps the session alive).
+    let finished = Transition::new(MessageState::Queued, MessageState::Sent)
+        .then(Transition::new(MessageState::Sent, MessageState::Done));
+    if settle_cause(conn, cause, finished, at)?
+        && let Some(conversation) = conversation
+    {
+        super::conversations::touch(conn, &conversation, at)?;
+    }
+    Ok(())
 }
 
 pub(super) fn mark_retry(
@@ -248,8 +246,10 @@ pub(super) fn mark_failed(conn: &Connection, id: &str, error: &str, now: Millis)
     let Some(cause) = cause else {
         return Err(miss(conn, id, "queued or sending")?);
     };
-    let reason = format!("delivery failed: {error}");
-    settle_cause(conn, cause, MessageState::Failed, Some(&reason), now)
+    let failed = Transition::new(MessageState::Queued, MessageState::Failed)
+        .because(format!("delivery failed: {error}"));
+    settle_cause(conn, cause, failed, now)?;
+    Ok(())
 }
 
 pub(super) fn recover(conn: &Connection, now: Millis) -> Result<u64> {

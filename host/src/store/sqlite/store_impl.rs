@@ -120,19 +120,10 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn advance(
-        &self,
-        id: &str,
-        from: MessageState,
-        to: MessageState,
-        reason: Option<String>,
-        patch: MessagePatch,
-    ) -> Result<()> {
+    async fn advance(&self, id: &str, transition: Transition) -> Result<()> {
         let id = id.to_string();
-        self.write(move |c| {
-            messages::advance(c, &id, from, to, reason.as_deref(), &patch, now_ms())
-        })
-        .await
+        self.write(move |c| messages::advance(c, &id, &transition, now_ms()))
+            .await
     }
 
     async fn message(&self, id: &str) -> Result<StoredMessage> {
@@ -392,11 +383,6 @@ impl Store for SqliteStore {
     ) -> Result<Vec<Millis>> {
         let id = conversation_id.to_string();
         self.read(move |c| outbox::reply_times_in(c, &id, since))
-            .await
-    }
-
-    async fn record_decision(&self, decision: Decision) -> Result<()> {
-        self.write(move |c| people::record_decision(c, &decision))
             .await
     }
 

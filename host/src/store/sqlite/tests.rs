@@ -55,10 +55,7 @@ async fn reopening_the_file_keeps_everything() {
         store
             .advance(
                 &message,
-                MessageState::Received,
-                MessageState::Decided,
-                None,
-                patch,
+                Transition::new(MessageState::Received, MessageState::Decided).with(patch),
             )
             .await
             .unwrap();
