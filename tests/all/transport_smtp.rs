@@ -228,6 +228,48 @@ async fn smtp_in_offers_starttls_with_a_configured_certificate() {
 }
 
 #[tokio::test]
+async fn smtp_out_sends_over_implicit_tls() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cert, key) = self_signed_cert(dir.path());
+    let acceptor = tokio_rustls::TlsAcceptor::from(
+        mailbot::transport::tls::server_config(&cert, &key).expect("server tls"),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let inboxes = Arc::new(Inboxes::default());
+    let handler = inboxes.clone();
+    // smtp_in speaks STARTTLS only; this front end makes it a port-465 server.
+    tokio::spawn(async move {
+        let config = Arc::new(SmtpInConfig::new("localhost"));
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, handler, config) = (acceptor.clone(), handler.clone(), config.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let shutdown = CancellationToken::new();
+                smtp_in::serve_stream(tls, "127.0.0.1", &*handler, &config, &shutdown)
+                    .await
+                    .ok();
+            });
+        }
+    });
+    let mut relay = RelayConfig::new("localhost", port, Security::Tls);
+    relay.tls_ca_file = Some(cert);
+    let sender = SmtpSender::new(relay).expect("sender");
+    for n in 0..2 {
+        sender
+            .send("customer@example.net", &to("bot@in.example"), &reply(n))
+            .await
+            .expect("sent over implicit TLS");
+    }
+    sender.check_login().await.expect("check_login over TLS");
+    assert_eq!(inboxes.stored.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn the_relay_lands_a_reply_in_the_customers_dovecot_mailbox() {
     let dovecot = Dovecot::start();
     dovecot.add_user("customer@example.net", "pw");

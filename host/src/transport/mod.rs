@@ -10,6 +10,8 @@
 //!   [`smtp_in::SmtpInHandler`] has stored the message.
 //! - [`accounts`] expands user settings into accounts, [`oauth`] obtains
 //!   XOAUTH2 tokens, [`lifecycle`] is how channels report status and logs.
+//! - [`tls`] and [`stream`] are the TLS setup and the plain-or-TLS stream the
+//!   IMAP and SMTP clients share.
 //!
 //! Data flows transport → store → pipeline: transports know nothing about
 //! storage; they call back into traits the host implements.
@@ -20,6 +22,7 @@ pub mod lifecycle;
 pub mod oauth;
 pub mod smtp_in;
 pub mod smtp_out;
+pub mod stream;
 pub mod tls;
 
 pub use accounts::{MailAccount, MailAccountConfig, Secret, Security};

@@ -1,14 +1,18 @@
 //! TLS configuration shared by the transports (rustls with aws-lc-rs).
 //!
 //! Clients verify servers with the platform's trust store plus, optionally,
-//! extra roots from a PEM file (self-hosted servers, tests). Servers load a
-//! certificate chain and key from PEM files.
+//! extra roots from a PEM file (self-hosted servers, tests); [`connect`] runs
+//! the client handshake over a TCP stream (IMAP, and SMTP's implicit TLS).
+//! Servers load a certificate chain and key from PEM files.
 
 use std::path::Path;
 use std::sync::Arc;
 
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use tokio_rustls::rustls::{self, ClientConfig, ServerConfig};
 
 /// Why a TLS configuration could not be built.
@@ -25,6 +29,12 @@ pub enum TlsError {
     /// rustls refused the configuration.
     #[error("tls setup: {0}")]
     Rustls(#[from] rustls::Error),
+    /// The server's host name cannot be checked against a certificate.
+    #[error("bad server name: {0}")]
+    ServerName(String),
+    /// The handshake failed (certificate not trusted, connection lost, ...).
+    #[error("tls: {0}")]
+    Handshake(std::io::Error),
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -59,6 +69,20 @@ pub fn client_config(extra_roots: Option<&Path>) -> Result<Arc<ClientConfig>, Tl
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
     Ok(Arc::new(config))
+}
+
+/// Runs the client handshake over `tcp`, verifying the certificate for `host`.
+pub async fn connect(
+    config: Arc<ClientConfig>,
+    host: &str,
+    tcp: TcpStream,
+) -> Result<TlsStream<TcpStream>, TlsError> {
+    let name =
+        ServerName::try_from(host.to_owned()).map_err(|e| TlsError::ServerName(e.to_string()))?;
+    TlsConnector::from(config)
+        .connect(name, tcp)
+        .await
+        .map_err(TlsError::Handshake)
 }
 
 /// A server configuration from a PEM certificate chain and a PEM key.

@@ -1,73 +1,23 @@
 //! Opening an authenticated IMAP session: TCP, TLS or STARTTLS, then LOGIN
 //! or AUTHENTICATE XOAUTH2.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_imap::{Client, Session};
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::rustls::pki_types::ServerName;
 
 use crate::transport::accounts::{AccountAuth, MailAccount, Security};
 use crate::transport::lifecycle::ChannelEvents;
 use crate::transport::oauth::xoauth2_response;
+use crate::transport::stream::MailStream;
 use crate::transport::{Protocol, TransportError, tls};
 
 /// Deadline for connecting, the TLS handshake and signing in.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The byte stream under an IMAP session: plain TCP or TLS over TCP.
-#[derive(Debug)]
-pub enum ImapStream {
-    /// Unencrypted (`imap_security = plain`).
-    Plain(TcpStream),
-    /// TLS, implicit or after STARTTLS.
-    Tls(Box<TlsStream<TcpStream>>),
-}
-
-impl AsyncRead for ImapStream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for ImapStream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_flush(cx),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        match self.get_mut() {
-            Self::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            Self::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
-}
+pub type ImapStream = MailStream;
 
 /// An authenticated IMAP session.
 pub type ImapSession = Session<ImapStream>;
@@ -99,12 +49,9 @@ async fn tls_wrap(
 ) -> Result<TlsStream<TcpStream>, TransportError> {
     let config = tls::client_config(account.tls_ca_file.as_deref())
         .map_err(|e| connect_error(account, e))?;
-    let name = ServerName::try_from(account.imap.host.clone())
-        .map_err(|e| connect_error(account, format!("bad server name: {e}")))?;
-    TlsConnector::from(config)
-        .connect(name, tcp)
+    tls::connect(config, &account.imap.host, tcp)
         .await
-        .map_err(|e| connect_error(account, format!("tls: {e}")))
+        .map_err(|e| connect_error(account, e))
 }
 
 /// Reads the server greeting, which must come before any command.

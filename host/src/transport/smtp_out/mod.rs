@@ -1,33 +1,36 @@
 //! SMTP out: delivering replies.
 //!
 //! Everything that sends implements [`OutboundSender`]. [`SmtpSender`] submits
-//! to a relay or an account's SMTP server through lettre's pooled
-//! `AsyncSmtpTransport` (connections are reused); [`FolderSender`] writes
-//! `.eml` files when no relay is configured. Failures are classified for the
-//! outbox: [`SendError::Temporary`] (4xx, connection and TLS problems) is
-//! retried with backoff, [`SendError::Permanent`] (5xx) is recorded.
+//! to a relay or an account's SMTP server over lettre's SMTP client, on
+//! sockets it opens itself with `TCP_NODELAY` ([`connect`]) and reuses
+//! ([`pool`]); [`FolderSender`] writes `.eml` files when no relay is
+//! configured. Failures are classified for the outbox:
+//! [`SendError::Temporary`] (4xx, connection and TLS problems) is retried
+//! with backoff, [`SendError::Permanent`] (5xx) is recorded.
 
+mod connect;
 mod folder;
+mod pool;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::address::{Address, Envelope};
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::transport::smtp::{AsyncSmtpTransport, PoolConfig};
-use lettre::{AsyncTransport, Tokio1Executor};
 
 pub use folder::FolderSender;
+
+use connect::{Connector, SignIn, SmtpError};
+use pool::Pool;
 
 use crate::transport::accounts::{AccountAuth, Endpoint, MailAccount, Secret, Security};
 use crate::transport::lifecycle::ChannelEvents;
 use crate::transport::oauth::TokenSource;
 use crate::transport::{Protocol, TransportError};
 
-/// Deadline for each SMTP command.
+/// Deadline for connecting and for each SMTP command (a whole transaction
+/// gets more, see [`send_deadline`]).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The server accepted the message.
@@ -128,72 +131,36 @@ struct OAuthSource {
 pub struct SmtpSender {
     /// Account address or relay host, for error messages.
     label: String,
-    /// Settings the transport is (re)built from.
-    relay: RelayConfig,
-    /// Present for OAuth accounts: tokens expire, so the transport is rebuilt
-    /// whenever the access token changes.
+    /// `host:port`, for error messages.
+    server: String,
+    /// Fixed credentials (relays, password accounts).
+    sign_in: Option<SignIn>,
+    /// Present for OAuth accounts: tokens expire, so each connection signs in
+    /// with the current token and the pool does not reuse connections signed
+    /// in with an older one.
     oauth: Option<OAuthSource>,
-    /// The pooled transport and the access token it was built with.
-    transport: Mutex<(Option<String>, AsyncSmtpTransport<Tokio1Executor>)>,
-}
-
-fn tls_parameters(relay: &RelayConfig) -> Result<TlsParameters, String> {
-    let mut builder = TlsParameters::builder(relay.endpoint.host.clone());
-    if let Some(path) = &relay.tls_ca_file {
-        let pem = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let cert = Certificate::from_pem(&pem).map_err(|e| format!("{}: {e}", path.display()))?;
-        builder = builder.add_root_certificate(cert);
-    }
-    builder.build_rustls().map_err(|e| e.to_string())
-}
-
-fn build_transport(
-    relay: &RelayConfig,
-    auth: Option<&RelayAuth>,
-) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let endpoint = &relay.endpoint;
-    let tls = match endpoint.security {
-        Security::Tls => Tls::Wrapper(tls_parameters(relay)?),
-        Security::StartTls => Tls::Required(tls_parameters(relay)?),
-        Security::Plain => Tls::None,
-    };
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&endpoint.host)
-        .port(endpoint.port)
-        .tls(tls)
-        .timeout(Some(COMMAND_TIMEOUT))
-        .pool_config(PoolConfig::new().max_size(relay.pool_size.max(1)));
-    match auth {
-        None => {}
-        Some(RelayAuth::Password { username, password }) => {
-            builder = builder.credentials(Credentials::new(
-                username.clone(),
-                password.expose().to_owned(),
-            ));
-        }
-        Some(RelayAuth::XOAuth2 {
-            username,
-            access_token,
-        }) => {
-            builder = builder
-                .credentials(Credentials::new(
-                    username.clone(),
-                    access_token.expose().to_owned(),
-                ))
-                .authentication(vec![Mechanism::Xoauth2]);
-        }
-    }
-    Ok(builder.build())
+    /// Open connections.
+    pool: Pool,
 }
 
 /// 5xx is permanent, and so is what lettre refuses to send at all (e.g. 8-bit
 /// content to a server without 8BITMIME); 4xx and everything below SMTP
 /// (connection, TLS, timeouts, the pool) is temporary.
-fn classify(error: &lettre::transport::smtp::Error) -> SendError {
-    if error.is_permanent() || error.is_client() {
-        SendError::Permanent(error.to_string())
-    } else {
-        SendError::Temporary(error.to_string())
+fn classify(error: &SmtpError) -> SendError {
+    match error {
+        SmtpError::Smtp(e) if e.is_permanent() || e.is_client() => {
+            SendError::Permanent(error.to_string())
+        }
+        _ => SendError::Temporary(error.to_string()),
     }
+}
+
+/// lettre sends MAIL FROM through the final reply in one call, so its
+/// deadline covers the transaction: one command's deadline plus one more per
+/// started MiB of message (a link slower than ~17 KiB/s times out).
+fn send_deadline(command: Duration, message_len: usize) -> Duration {
+    let mib = u32::try_from(message_len >> 20).unwrap_or(u32::MAX);
+    command.saturating_mul(mib.saturating_add(1))
 }
 
 fn parse_address(value: &str) -> Result<Address, SendError> {
@@ -238,19 +205,33 @@ impl SmtpSender {
     /// A sender for a relay.
     pub fn new(relay: RelayConfig) -> Result<Self, TransportError> {
         let label = relay.endpoint.host.clone();
-        let transport = build_transport(&relay, relay.auth.as_ref()).map_err(|detail| {
-            TransportError::Connect {
-                protocol: Protocol::Smtp,
-                account: label.clone(),
-                server: relay.endpoint.to_string(),
-                detail,
-            }
+        let server = relay.endpoint.to_string();
+        let connector = Connector::new(
+            relay.endpoint,
+            relay.tls_ca_file.as_deref(),
+            COMMAND_TIMEOUT,
+        )
+        .map_err(|detail| TransportError::Connect {
+            protocol: Protocol::Smtp,
+            account: label.clone(),
+            server: server.clone(),
+            detail,
         })?;
+        let sign_in = relay.auth.as_ref().map(|auth| match auth {
+            RelayAuth::Password { username, password } => {
+                SignIn::password(username, password.expose())
+            }
+            RelayAuth::XOAuth2 {
+                username,
+                access_token,
+            } => SignIn::xoauth2(username, access_token.expose()),
+        });
         Ok(Self {
             label,
-            relay,
+            server,
+            sign_in,
             oauth: None,
-            transport: Mutex::new((None, transport)),
+            pool: Pool::new(connector, relay.pool_size),
         })
     }
 
@@ -289,60 +270,52 @@ impl SmtpSender {
         Ok(sender)
     }
 
-    /// The transport to use now; for OAuth accounts rebuilt when the access
-    /// token changed since the last call.
-    async fn current_transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    /// The credentials to use now; for OAuth accounts with the current
+    /// access token (refreshed by the token source when it expires).
+    async fn current_sign_in(&self) -> Result<Option<SignIn>, String> {
         let Some(oauth) = &self.oauth else {
-            return Ok(self.lock().1.clone());
+            return Ok(self.sign_in.clone());
         };
         let token = oauth
             .tokens
             .access_token(&self.label, &*oauth.events)
             .await
             .map_err(|e| format!("oauth: {e}"))?;
-        let mut guard = self.lock();
-        if guard.0.as_deref() != Some(token.expose()) {
-            let auth = RelayAuth::XOAuth2 {
-                username: self.label.clone(),
-                access_token: token.clone(),
-            };
-            *guard = (
-                Some(token.expose().to_owned()),
-                build_transport(&self.relay, Some(&auth))?,
-            );
-        }
-        Ok(guard.1.clone())
+        Ok(Some(SignIn::xoauth2(&self.label, token.expose())))
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, (Option<String>, AsyncSmtpTransport<Tokio1Executor>)> {
-        self.transport
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// A pooled connection answers NOOP; the connection stays in the pool.
+    async fn noop(&self, sign_in: Option<&SignIn>) -> Result<bool, SmtpError> {
+        let mut lease = self.pool.get(sign_in).await?;
+        let alive = tokio::time::timeout(self.pool.timeout(), lease.conn().test_connected())
+            .await
+            .unwrap_or(false);
+        if alive {
+            lease.recycle();
+        }
+        Ok(alive)
     }
 
     /// Connects, signs in and checks the connection with NOOP: for
     /// `mailbot check` and start-up. Errors name the account and protocol.
     pub async fn check_login(&self) -> Result<(), TransportError> {
-        let server = self.relay.endpoint.to_string();
-        let transport = self
-            .current_transport()
+        let sign_in = self
+            .current_sign_in()
             .await
             .map_err(|detail| TransportError::Login {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
                 detail,
             })?;
-        match transport.test_connection().await {
+        match self.noop(sign_in.as_ref()).await {
             Ok(true) => Ok(()),
             Ok(false) => Err(TransportError::Connect {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
-                server,
+                server: self.server.clone(),
                 detail: "NOOP failed".to_owned(),
             }),
-            Err(e) if e.is_permanent() => Err(TransportError::Login {
+            Err(SmtpError::Smtp(e)) if e.is_permanent() => Err(TransportError::Login {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
                 detail: e.to_string(),
@@ -350,7 +323,7 @@ impl SmtpSender {
             Err(e) => Err(TransportError::Connect {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
-                server,
+                server: self.server.clone(),
                 detail: e.to_string(),
             }),
         }
@@ -376,14 +349,27 @@ impl OutboundSender for SmtpSender {
             .collect::<Result<Vec<_>, _>>()?;
         let envelope =
             Envelope::new(from, to).map_err(|e| SendError::Permanent(format!("envelope: {e}")))?;
-        let transport = self
-            .current_transport()
-            .await
-            .map_err(SendError::Temporary)?;
-        let response = transport
-            .send_raw(&envelope, &wire_form(raw))
+        let sign_in = self.current_sign_in().await.map_err(SendError::Temporary)?;
+        let body = wire_form(raw);
+        let mut lease = self
+            .pool
+            .get(sign_in.as_ref())
             .await
             .map_err(|e| classify(&e))?;
+        let deadline = send_deadline(self.pool.timeout(), body.len());
+        let sent = tokio::time::timeout(deadline, lease.conn().send(&envelope, &body)).await;
+        let response = match sent {
+            Ok(Ok(response)) => {
+                lease.recycle();
+                response
+            }
+            Ok(Err(e)) => {
+                lease.recycle(); // kept only if lettre refused before sending anything
+                return Err(classify(&SmtpError::Smtp(e)));
+            }
+            // Dropping the lease closes the connection: its state is unknown.
+            Err(_) => return Err(classify(&SmtpError::Timeout("send"))),
+        };
         Ok(SmtpAccepted {
             response: format!(
                 "{} {}",
@@ -430,6 +416,15 @@ mod tests {
         ];
         for (raw, expected) in table {
             assert_eq!(&*wire_form(raw), *expected);
+        }
+    }
+
+    #[test]
+    fn a_transaction_gets_one_more_command_deadline_per_started_mib() {
+        let minute = Duration::from_secs(60);
+        let table = [(0, 1), (1 << 20, 2), ((10 << 20) + 1, 11)];
+        for (len, minutes) in table {
+            assert_eq!(send_deadline(minute, len), minute * minutes, "{len} bytes");
         }
     }
 
