@@ -26,8 +26,8 @@
 //!
 //! Every mail is a plain-text customer message of about 4 KB. The host
 //! runs in-process on a multi-threaded Tokio runtime, as `mailbot serve`
-//! does, with 4 pipeline workers (the test harness's `[server]` section)
-//! and no log subscriber. `MAILBOT_BENCH_LATENCY_MAILS` (default 200) and
+//! does, with 4 pipeline workers (the test harness's `[server]` section;
+//! `MAILBOT_TEST_WORKERS` changes it) and no log subscriber. `MAILBOT_BENCH_LATENCY_MAILS` (default 200) and
 //! `MAILBOT_BENCH_THROUGHPUT_MAILS` (default 500) change the sizes. Run
 //! without `--bench` (as `cargo test --benches` does) it makes a quick
 //! pass with a handful of mails.

@@ -18,11 +18,16 @@ pub struct Host {
     store: Arc<dyn Store>,
 }
 
-/// `[server]` for a data directory in `dir`, followed by `body`.
+/// `[server]` for a data directory in `dir`, followed by `body`. Four
+/// pipeline workers, or `MAILBOT_TEST_WORKERS` (the benches compare counts).
 pub fn config_text(dir: &Path, body: &str) -> String {
     let data = dir.join("data");
+    let workers = std::env::var("MAILBOT_TEST_WORKERS")
+        .ok()
+        .and_then(|w| w.parse::<usize>().ok())
+        .unwrap_or(4);
     format!(
-        "[server]\ndata_dir = \"{}\"\nworkers = 4\n\n{body}",
+        "[server]\ndata_dir = \"{}\"\nworkers = {workers}\n\n{body}",
         data.display()
     )
 }
