@@ -192,7 +192,7 @@ impl Steps {
             ..moved
         };
         let queued = decided.then(Transition::new(MessageState::Decided, MessageState::Queued));
-        Ok(Next::Queue(queued, item))
+        Ok(Next::Queue(queued, Box::new(item)))
     }
 
     /// Ok(Ok) when another automatic reply may go out, Ok(Err(reason)) when
@@ -265,7 +265,7 @@ impl Steps {
                 let item =
                     self.escalation_item(message, mail, ctx, conversation, turns, &esc, support)?;
                 tracing::info!(reason = %esc.reason, "message escalated to {support}");
-                Next::Queue(escalated, item)
+                Next::Queue(escalated, Box::new(item))
             }
             None => Next::Move(escalated),
         })

@@ -38,7 +38,7 @@ enum Next {
     /// Move as the transition says and carry on from its target.
     Move(Transition),
     /// Move and queue this outbox item, in one transaction.
-    Queue(Transition, NewOutboxItem),
+    Queue(Transition, Box<NewOutboxItem>),
 }
 
 /// The mail a step reads: the stored bytes parsed once per run, and the
@@ -107,7 +107,7 @@ impl Steps {
                 }
                 Next::Move(t) => self.commit(&mut message, pending.take(), t, None).await?,
                 Next::Queue(t, item) => {
-                    self.commit(&mut message, pending.take(), t, Some(item))
+                    self.commit(&mut message, pending.take(), t, Some(*item))
                         .await?
                 }
             }

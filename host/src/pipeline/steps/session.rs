@@ -115,7 +115,7 @@ impl Steps {
                     .because(format!("forwarded to {to}"))
                     .with(patch)
                     .recording(decisions);
-                Next::Queue(forwarded, item)
+                Next::Queue(forwarded, Box::new(item))
             }
         })
     }
