@@ -259,9 +259,8 @@ impl ImapWatcher {
                     return Ok(());
                 }
                 let fetched = self.fetch_batch(session, batch).await?;
-                // Stored concurrently, so the batch shares the store's
-                // group commits instead of waiting for one fsync per mail.
-                let stored = fetched.into_iter().map(|(uid, raw)| {
+                let mut accepted = Vec::with_capacity(fetched.len());
+                for (uid, raw) in fetched {
                     let mail = InboundMail {
                         account: self.account.address.clone(),
                         mailbox: self.account.mailbox.clone(),
@@ -269,11 +268,7 @@ impl ImapWatcher {
                         uid,
                         raw,
                     };
-                    async move { (uid, sink.accept(mail).await) }
-                });
-                let mut accepted = Vec::with_capacity(batch.len());
-                for (uid, result) in futures::future::join_all(stored).await {
-                    match result {
+                    match sink.accept(mail).await {
                         Ok(()) => accepted.push(uid),
                         Err(e) => {
                             refused.insert(uid);
