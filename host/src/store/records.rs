@@ -357,9 +357,11 @@ impl Transition {
         self
     }
 
-    /// The same move, recording `reason` when there is one.
-    pub fn because_of(mut self, reason: Option<String>) -> Self {
-        self.reason = reason;
+    /// The same move (from the same state, with the same reason, fields and
+    /// decisions) ending at `to` instead: for a step that gathers what it
+    /// records before it knows where the message goes.
+    pub fn towards(mut self, to: MessageState) -> Self {
+        self.to = to;
         self
     }
 

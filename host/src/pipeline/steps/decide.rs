@@ -187,11 +187,9 @@ impl Steps {
             message_id: None,
         };
         let item = self.reply_item(message, mail, ctx, &conversation, &draft, &reply.text)?;
-        let decided = Transition {
-            to: MessageState::Decided,
-            ..moved
-        };
-        let queued = decided.then(Transition::new(MessageState::Decided, MessageState::Queued));
+        let queued = moved
+            .towards(MessageState::Decided)
+            .then(Transition::new(MessageState::Decided, MessageState::Queued));
         Ok(Next::Queue(queued, Box::new(item)))
     }
 
@@ -255,11 +253,9 @@ impl Steps {
         self.store
             .update_conversation(&conversation.id, update)
             .await?;
-        let escalated = Transition {
-            to: MessageState::Escalated,
-            ..moved
-        }
-        .because(format!("escalated: {}", esc.reason));
+        let escalated = moved
+            .towards(MessageState::Escalated)
+            .because(format!("escalated: {}", esc.reason));
         Ok(match &ctx.settings.escalation_address {
             Some(support) => {
                 let item =

@@ -38,7 +38,7 @@ impl Steps {
             conversation_id: Some(conversation.id.clone()),
             ..MessagePatch::default()
         };
-        let skipped = skipped.with(patch.clone());
+        let skipped = skipped.with(patch);
 
         if conversation.bot_paused {
             let reason = format!(
@@ -77,23 +77,15 @@ impl Steps {
         let chain = ctx.chain.clone();
         let outcome =
             tokio::task::spawn_blocking(move || chain.route(&scope, &msg, &inbox)).await?;
-        let decisions = decisions(message, &outcome.records);
-        let skipped = skipped.recording(decisions.clone());
+        // The step's move with everything it records; the answer picks its
+        // target.
+        let moved = skipped.recording(decisions(message, &outcome.records));
         if let Some(error) = outcome.error {
             return self
-                .plugin_failed(
-                    ctx,
-                    Some(&conversation),
-                    &error.to_string(),
-                    Transition::new(message.state, MessageState::Skipped)
-                        .with(patch)
-                        .recording(decisions),
-                )
+                .plugin_failed(ctx, Some(&conversation), &error.to_string(), moved)
                 .await;
         }
-        let routed = Transition::new(message.state, MessageState::Routed)
-            .with(patch.clone())
-            .recording(decisions.clone());
+        let routed = moved.clone().towards(MessageState::Routed);
         Ok(match outcome.decision {
             None | Some(RouteDecision::NoOpinion) => Next::Move(routed),
             Some(RouteDecision::Handle(bot)) => match &ctx.bot {
@@ -101,20 +93,19 @@ impl Steps {
                 _ => Next::Move(routed.because(format!("routed to bot {bot}"))),
             },
             Some(RouteDecision::Drop(reason)) => {
-                Next::Move(skipped.because(format!("dropped: {reason}")))
+                Next::Move(moved.because(format!("dropped: {reason}")))
             }
             Some(RouteDecision::Block(reason)) => {
                 self.store
                     .block_sender(&ctx.inbox.id, &customer, Some(reason.clone()))
                     .await?;
-                Next::Move(skipped.because(format!("blocked: {reason}")))
+                Next::Move(moved.because(format!("blocked: {reason}")))
             }
             Some(RouteDecision::Forward(to)) => {
                 let item = self.forward_item(message, ctx, &conversation, &to);
-                let forwarded = Transition::new(message.state, MessageState::Queued)
-                    .because(format!("forwarded to {to}"))
-                    .with(patch)
-                    .recording(decisions);
+                let forwarded = moved
+                    .towards(MessageState::Queued)
+                    .because(format!("forwarded to {to}"));
                 Next::Queue(forwarded, Box::new(item))
             }
         })
@@ -180,10 +171,7 @@ impl Steps {
     ) -> anyhow::Result<Next> {
         let moved = moved.because(format!("plugin_error: {error}"));
         match ctx.settings.fallback {
-            crate::config::Fallback::Skip => Ok(Next::Move(Transition {
-                to: MessageState::Skipped,
-                ..moved
-            })),
+            crate::config::Fallback::Skip => Ok(Next::Move(moved.towards(MessageState::Skipped))),
             crate::config::Fallback::Human => {
                 if let Some(conv) = conversation {
                     let update = ConversationUpdate {
@@ -194,10 +182,7 @@ impl Steps {
                     };
                     self.store.update_conversation(&conv.id, update).await?;
                 }
-                Ok(Next::Move(Transition {
-                    to: MessageState::Escalated,
-                    ..moved
-                }))
+                Ok(Next::Move(moved.towards(MessageState::Escalated)))
             }
         }
     }

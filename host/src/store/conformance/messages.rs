@@ -82,11 +82,10 @@ pub(crate) async fn advance_is_a_compare_and_set_with_history(store: Arc<dyn Sto
         .await
         .unwrap_err();
     assert!(err.is_conflict(), "{err}");
-    let skip = Some("auto-submitted".to_string());
     store
         .advance(
             &id,
-            Transition::new(MessageState::Parsed, MessageState::Skipped).because_of(skip),
+            Transition::new(MessageState::Parsed, MessageState::Skipped).because("auto-submitted"),
         )
         .await
         .unwrap();
