@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::inboxes::InboxDirectory;
 use super::steps::Steps;
-use crate::store::{MessageState, Store, StoredMessage};
+use crate::store::{MessageState, Store};
 
 /// States a worker moves forward (`queued` waits for the outbox).
 const ACTIVE: &[MessageState] = &[
@@ -62,14 +62,15 @@ impl Pipeline {
 
     /// Runs until `shutdown`; in-flight messages finish their current step.
     pub async fn run(self, shutdown: CancellationToken) {
-        let (tx, rx) = mpsc::channel::<StoredMessage>(self.workers * 2);
+        let (tx, rx) = mpsc::channel::<String>(self.workers * 2);
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
         let finished = Arc::new(Notify::new());
         let mut handles = Vec::new();
         for _ in 0..self.workers {
-            let (rx, steps, in_flight, finished) = (
+            let (rx, store, steps, in_flight, finished) = (
                 rx.clone(),
+                self.store.clone(),
                 self.steps.clone(),
                 in_flight.clone(),
                 finished.clone(),
@@ -78,9 +79,12 @@ impl Pipeline {
                 let mut errors: HashMap<String, u32> = HashMap::new();
                 loop {
                     let next = rx.lock().await.recv().await;
-                    let Some(message) = next else { break };
-                    let id = message.id.clone();
-                    if let Err(e) = steps.run(message).await {
+                    let Some(id) = next else { break };
+                    let run = match store.message(&id).await {
+                        Ok(message) => steps.run(message).await,
+                        Err(e) => Err(e.into()),
+                    };
+                    if let Err(e) = run {
                         let count = errors.entry(id.clone()).or_insert(0);
                         *count += 1;
                         tracing::warn!(message = %id, error = %format!("{e:#}"), attempt = *count, "pipeline step failed");
@@ -102,16 +106,16 @@ impl Pipeline {
             let mut dispatched = 0;
             if busy < self.workers {
                 let limit = (self.workers * 3) as u32;
-                match self.store.messages_in_states(ACTIVE, limit).await {
+                match self.store.message_ids_in_states(ACTIVE, limit).await {
                     Ok(batch) => {
-                        for message in batch {
+                        for id in batch {
                             let fresh = in_flight
                                 .lock()
                                 .unwrap_or_else(|p| p.into_inner())
-                                .insert(message.id.clone());
+                                .insert(id.clone());
                             if fresh {
                                 dispatched += 1;
-                                if tx.send(message).await.is_err() {
+                                if tx.send(id).await.is_err() {
                                     return;
                                 }
                             }

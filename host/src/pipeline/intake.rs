@@ -64,31 +64,92 @@ impl Intake {
             }
         }
     }
+
+    /// The inbox an IMAP account's mail belongs to.
+    async fn account_inbox(&self, account: &str) -> Result<store::Inbox, SinkError> {
+        self.store
+            .inbox_by_address(account)
+            .await
+            .map_err(|e| SinkError(format!("looking up inbox {account}: {e}")))?
+            .ok_or_else(|| SinkError(format!("no inbox has the address {account}")))
+    }
+}
+
+/// The row an IMAP message is stored as.
+fn imap_message(inbox_id: String, mail: InboundMail, received_at: store::Millis) -> NewMessage {
+    NewMessage {
+        inbox_id,
+        source_key: format!(
+            "imap:{}:{}:{}:{}",
+            mail.account, mail.mailbox, mail.uidvalidity, mail.uid
+        ),
+        source: format!("imap:{}:{}", mail.account, mail.mailbox),
+        raw: mail.raw,
+        received_at,
+    }
+}
+
+fn storing_failed(e: impl std::fmt::Display) -> SinkError {
+    SinkError(format!("storing mail: {e}"))
 }
 
 #[async_trait::async_trait]
 impl InboundSink for Intake {
     async fn accept(&self, mail: InboundMail) -> Result<(), SinkError> {
-        let inbox = self
-            .store
-            .inbox_by_address(&mail.account)
-            .await
-            .map_err(|e| SinkError(format!("looking up inbox {}: {e}", mail.account)))?
-            .ok_or_else(|| SinkError(format!("no inbox has the address {}", mail.account)))?;
-        let message = NewMessage {
-            inbox_id: inbox.id,
-            source_key: format!(
-                "imap:{}:{}:{}:{}",
-                mail.account, mail.mailbox, mail.uidvalidity, mail.uid
-            ),
-            source: format!("imap:{}:{}", mail.account, mail.mailbox),
-            raw: mail.raw,
-            received_at: store::now_ms(),
-        };
-        self.insert(message)
+        let inbox = self.account_inbox(&mail.account).await?;
+        self.insert(imap_message(inbox.id, mail, store::now_ms()))
             .await
             .map(|_| ())
-            .map_err(|e| SinkError(format!("storing mail: {e}")))
+            .map_err(storing_failed)
+    }
+
+    /// One commit for the whole batch, in its order.
+    async fn accept_all(&self, mails: Vec<InboundMail>) -> Vec<Result<(), SinkError>> {
+        let received_at = store::now_ms();
+        let mut inboxes: Vec<(String, Result<String, SinkError>)> = Vec::new();
+        let mut results: Vec<Result<(), SinkError>> = Vec::with_capacity(mails.len());
+        let mut messages = Vec::with_capacity(mails.len());
+        for mail in mails {
+            let known = inboxes.iter().position(|(account, _)| *account == mail.account);
+            let at = match known {
+                Some(at) => at,
+                None => {
+                    let inbox = self.account_inbox(&mail.account).await.map(|i| i.id);
+                    inboxes.push((mail.account.clone(), inbox));
+                    inboxes.len() - 1
+                }
+            };
+            match &inboxes[at].1 {
+                Ok(inbox_id) => {
+                    messages.push(imap_message(inbox_id.clone(), mail, received_at));
+                    results.push(Ok(()));
+                }
+                Err(e) => results.push(Err(e.clone())),
+            }
+        }
+        let stored = match self.store.insert_received_all(messages).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                let e = storing_failed(e);
+                return results.into_iter().map(|_| Err(e.clone())).collect();
+            }
+        };
+        let mut stored = stored.into_iter();
+        let mut any_new = false;
+        for result in results.iter_mut().filter(|r| r.is_ok()) {
+            *result = match stored.next() {
+                Some(Ok(outcome)) => {
+                    any_new |= matches!(outcome, InsertOutcome::Inserted(_));
+                    Ok(())
+                }
+                Some(Err(e)) => Err(storing_failed(e)),
+                None => Err(storing_failed("the store answered for fewer messages")),
+            };
+        }
+        if any_new {
+            self.wake.notify_one();
+        }
+        results
     }
 }
 

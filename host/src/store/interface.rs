@@ -76,19 +76,26 @@ pub trait Store: Send + Sync {
     /// same (inbox, source). Returns only once the row is committed and
     /// fsynced: a transport may acknowledge the mail (`\Seen`, `250`) then.
     async fn insert_received(&self, message: NewMessage) -> Result<InsertOutcome>;
+    /// [`Store::insert_received`] for each of `messages`, in one commit and
+    /// in the given order (a batch a transport fetched together is stored,
+    /// and later worked on, in its order); one result per message, in
+    /// order. A message that cannot be stored (its inbox is gone) fails
+    /// alone; an error of the call itself means none was stored.
+    async fn insert_received_all(
+        &self,
+        messages: Vec<NewMessage>,
+    ) -> Result<Vec<Result<InsertOutcome>>>;
     /// In one transaction: moves the message from `transition.from` to
     /// `transition.to` (compare-and-set), sets the patch's fields, appends
     /// every state passed (`through`, then `to`) with its reason to the
     /// state history, and records the transition's decisions.
     async fn advance(&self, id: &str, transition: Transition) -> Result<()>;
     async fn message(&self, id: &str) -> Result<StoredMessage>;
-    /// Messages in any of `states`, oldest received first: what a worker
-    /// resumes after a restart.
-    async fn messages_in_states(
-        &self,
-        states: &[MessageState],
-        limit: u32,
-    ) -> Result<Vec<StoredMessage>>;
+    /// Ids of the messages in any of `states`, oldest received first (in
+    /// insertion order among equal times): what workers move forward, and
+    /// resume after a restart.
+    async fn message_ids_in_states(&self, states: &[MessageState], limit: u32)
+    -> Result<Vec<String>>;
     /// The conversation's inbound messages, oldest first.
     async fn messages_of_conversation(&self, conversation_id: &str) -> Result<Vec<StoredMessage>>;
     /// An inbox's messages, by received time, for the API.

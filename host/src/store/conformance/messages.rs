@@ -57,6 +57,46 @@ pub(crate) async fn mail_for_an_unknown_inbox_is_refused(store: Arc<dyn Store>) 
     assert!(err.is_not_found(), "{err}");
 }
 
+pub(crate) async fn a_batch_is_stored_in_order_and_each_message_alone_may_fail(
+    store: Arc<dyn Store>,
+) {
+    let inbox = new_inbox(&*store, "support@example.com").await;
+    let earlier = received(&*store, &inbox, "imap:INBOX:7:1", 5).await;
+    // One received time for the whole batch, as a transport stamps it.
+    let batch = vec![
+        mail(&inbox, "imap:INBOX:7:3", "third", 9),
+        mail(&inbox, "imap:INBOX:7:1", "again", 9),
+        mail("gone", "imap:INBOX:7:4", "orphan", 9),
+        mail(&inbox, "imap:INBOX:7:2", "second", 9),
+        mail(&inbox, "imap:INBOX:7:5", "third", 9),
+    ];
+    let outcomes = store.insert_received_all(batch).await.unwrap();
+    assert_eq!(outcomes.len(), 5);
+    let third = match &outcomes[0] {
+        Ok(InsertOutcome::Inserted(id)) => id.clone(),
+        other => panic!("the first new message is stored: {other:?}"),
+    };
+    assert_eq!(
+        outcomes[1].as_ref().ok(),
+        Some(&InsertOutcome::Duplicate(earlier.clone()))
+    );
+    assert!(matches!(&outcomes[2], Err(e) if e.is_not_found()), "{:?}", outcomes[2]);
+    let second = outcomes[3].as_ref().unwrap().id().to_string();
+    // Same bytes from the same source within the batch: stored once.
+    assert_eq!(
+        outcomes[4].as_ref().ok(),
+        Some(&InsertOutcome::Duplicate(third.clone()))
+    );
+
+    let waiting = store
+        .message_ids_in_states(&[MessageState::Received], 10)
+        .await
+        .unwrap();
+    assert_eq!(waiting, [earlier, third, second.clone()]);
+    assert_eq!(store.message_history(&second).await.unwrap().len(), 1);
+    assert!(store.insert_received_all(Vec::new()).await.unwrap().is_empty());
+}
+
 pub(crate) async fn advance_is_a_compare_and_set_with_history(store: Arc<dyn Store>) {
     let inbox = new_inbox(&*store, "support@example.com").await;
     let id = received(&*store, &inbox, "k1", 10).await;
@@ -129,22 +169,21 @@ pub(crate) async fn waiting_messages_come_oldest_first(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let ids = |ms: Vec<StoredMessage>| ms.into_iter().map(|m| m.id).collect::<Vec<_>>();
     let waiting = [MessageState::Received, MessageState::Parsed];
     assert_eq!(
-        ids(store.messages_in_states(&waiting, 10).await.unwrap()),
+        store.message_ids_in_states(&waiting, 10).await.unwrap(),
         [early.clone(), parsed.clone(), late.clone()]
     );
     assert_eq!(
-        ids(store.messages_in_states(&waiting, 1).await.unwrap()),
+        store.message_ids_in_states(&waiting, 1).await.unwrap(),
         [early]
     );
     let only = store
-        .messages_in_states(&[MessageState::Parsed], 10)
+        .message_ids_in_states(&[MessageState::Parsed], 10)
         .await
         .unwrap();
-    assert_eq!(ids(only), [parsed]);
-    assert!(store.messages_in_states(&[], 10).await.unwrap().is_empty());
+    assert_eq!(only, [parsed]);
+    assert!(store.message_ids_in_states(&[], 10).await.unwrap().is_empty());
 }
 
 pub(crate) async fn messages_page_by_received_time(store: Arc<dyn Store>) {

@@ -29,6 +29,7 @@ macro_rules! store_conformance_tests {
             same_source_key_is_stored_once,
             same_bytes_from_the_same_source_are_stored_once,
             mail_for_an_unknown_inbox_is_refused,
+            a_batch_is_stored_in_order_and_each_message_alone_may_fail,
             advance_is_a_compare_and_set_with_history,
             waiting_messages_come_oldest_first,
             messages_page_by_received_time,

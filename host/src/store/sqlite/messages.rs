@@ -82,6 +82,26 @@ pub(super) fn insert_received(
     Ok(InsertOutcome::Inserted(id))
 }
 
+/// [`insert_received`] for each message in its own savepoint, so one that
+/// fails leaves nothing behind and the others are kept.
+pub(super) fn insert_received_each(
+    conn: &Connection,
+    messages: &[NewMessage],
+    now: Millis,
+) -> Result<Vec<Result<InsertOutcome>>> {
+    let mut outcomes = Vec::with_capacity(messages.len());
+    for m in messages {
+        conn.execute_batch("SAVEPOINT insert_received")?;
+        let outcome = insert_received(conn, m, now);
+        if outcome.is_err() {
+            conn.execute_batch("ROLLBACK TO insert_received")?;
+        }
+        conn.execute_batch("RELEASE insert_received")?;
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
 pub(super) fn push_history(
     conn: &Connection,
     id: &str,
@@ -157,21 +177,21 @@ pub(super) fn message(conn: &Connection, id: &str) -> Result<StoredMessage> {
     .ok_or_else(|| StoreError::not_found("message", id))
 }
 
-pub(super) fn messages_in_states(
+pub(super) fn message_ids_in_states(
     conn: &Connection,
     states: &[MessageState],
     limit: u32,
-) -> Result<Vec<StoredMessage>> {
+) -> Result<Vec<String>> {
     if states.is_empty() {
         return Ok(Vec::new());
     }
     let marks = vec!["?"; states.len()].join(", ");
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE state IN ({marks})
+        "SELECT id FROM messages WHERE state IN ({marks})
          ORDER BY received_at, rowid LIMIT {limit}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params_from_iter(states), message_row)?;
+    let rows = stmt.query_map(params_from_iter(states), |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -120,6 +120,14 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn insert_received_all(
+        &self,
+        messages: Vec<NewMessage>,
+    ) -> Result<Vec<Result<InsertOutcome>>> {
+        self.write(move |c| messages::insert_received_each(c, &messages, now_ms()))
+            .await
+    }
+
     async fn advance(&self, id: &str, transition: Transition) -> Result<()> {
         let id = id.to_string();
         self.write(move |c| messages::advance(c, &id, &transition, now_ms()))
@@ -131,13 +139,13 @@ impl Store for SqliteStore {
         self.read(move |c| messages::message(c, &id)).await
     }
 
-    async fn messages_in_states(
+    async fn message_ids_in_states(
         &self,
         states: &[MessageState],
         limit: u32,
-    ) -> Result<Vec<StoredMessage>> {
+    ) -> Result<Vec<String>> {
         let states = states.to_vec();
-        self.read(move |c| messages::messages_in_states(c, &states, limit))
+        self.read(move |c| messages::message_ids_in_states(c, &states, limit))
             .await
     }
 

@@ -2,8 +2,8 @@
 //!
 //! An [`ImapWatcher`] connects, signs in, selects the mailbox and then loops:
 //! `UID SEARCH UNSEEN`, fetch the messages in batches with `BODY.PEEK[]` (so
-//! fetching does not set `\Seen`), give each to the [`InboundSink`], and only
-//! for those the sink accepted `UID STORE +FLAGS.SILENT (\Seen)`. Then it
+//! fetching does not set `\Seen`), give each batch to the [`InboundSink`],
+//! and only for those the sink accepted `UID STORE +FLAGS.SILENT (\Seen)`. Then it
 //! waits: IMAP IDLE when the server offers it, re-issued at least every
 //! `check_interval` (a safety net, and well before the 29-minute limit), or a
 //! plain poll every `check_interval`. Any error drops the connection and
@@ -60,6 +60,17 @@ pub struct SinkError(pub String);
 pub trait InboundSink: Send + Sync {
     /// Store one message.
     async fn accept(&self, mail: InboundMail) -> Result<(), SinkError>;
+
+    /// Store a fetched batch, in its order; one result per message, in
+    /// order. By default one `accept` after another; a sink that can store
+    /// the batch in one commit should.
+    async fn accept_all(&self, mails: Vec<InboundMail>) -> Vec<Result<(), SinkError>> {
+        let mut results = Vec::with_capacity(mails.len());
+        for mail in mails {
+            results.push(self.accept(mail).await);
+        }
+        results
+    }
 }
 
 /// Watches one account's mailbox until shut down. See the module docs.
@@ -258,17 +269,23 @@ impl ImapWatcher {
                 if shutdown.is_cancelled() {
                     return Ok(());
                 }
-                let fetched = self.fetch_batch(session, batch).await?;
-                let mut accepted = Vec::with_capacity(fetched.len());
-                for (uid, raw) in fetched {
-                    let mail = InboundMail {
+                let mails: Vec<InboundMail> = self
+                    .fetch_batch(session, batch)
+                    .await?
+                    .into_iter()
+                    .map(|(uid, raw)| InboundMail {
                         account: self.account.address.clone(),
                         mailbox: self.account.mailbox.clone(),
                         uidvalidity,
                         uid,
                         raw,
-                    };
-                    match sink.accept(mail).await {
+                    })
+                    .collect();
+                let uids: Vec<u32> = mails.iter().map(|m| m.uid).collect();
+                let results = sink.accept_all(mails).await;
+                let mut accepted = Vec::with_capacity(uids.len());
+                for (uid, result) in uids.into_iter().zip(results) {
+                    match result {
                         Ok(()) => accepted.push(uid),
                         Err(e) => {
                             refused.insert(uid);
