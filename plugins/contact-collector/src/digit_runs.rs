@@ -39,12 +39,12 @@ pub fn phone_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ 
 /// digit, preceded by the `+` or `(` before it. Every other byte is passed
 /// over without a look at what follows it.
 fn possible_starts(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let digits = bytes
-        .iter()
-        .enumerate()
-        .skip(from)
-        .filter(|(_, b)| b.is_ascii_digit())
-        .map(|(at, _)| at);
+    let mut next = from;
+    let digits = std::iter::from_fn(move || {
+        let digit = next + bytes.get(next..)?.iter().position(u8::is_ascii_digit)?;
+        next = digit + 1;
+        Some(digit)
+    });
     digits.flat_map(move |digit| {
         let opener = digit
             .checked_sub(1)
