@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 mod phrases;
 
-pub use phrases::{contains_phrase, phrase_lists_in, phrases_in};
+pub use phrases::{PhraseTable, contains_phrase, phrase_count, phrase_lists_in, phrases_in};
 
 /// A parsed template: literal text with `{{ name }}` placeholders.
 ///

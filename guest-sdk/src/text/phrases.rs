@@ -1,25 +1,22 @@
 //! Phrase matching: whether phrases occur in a text as whole words, ignoring
 //! case, for one phrase or for several lists of them in one pass.
 //!
-//! A plugin runs in a fresh instance per hook, so nothing built here
-//! outlives a call and everything is built per call, cheaply: the text is
-//! lower-cased once, and the phrases are put into an [`Index`] keyed by the
-//! first byte and the length of their first word. Walking the words of the
-//! text once, only the phrases under that word's key are compared. A phrase
-//! that starts with a word character can only match where a word of the
-//! text starts, and only when that word is exactly as long as the phrase's
-//! own first word (the character after it, in the phrase a non-word one or
-//! the required boundary, ends the text's word at the same place).
+//! The text is lower-cased once and its words are walked once; each word is
+//! compared only with the phrases whose first word could be it (see
+//! [`slots`]). Phrases given at run time are indexed per call (a plugin runs
+//! in a fresh instance per hook, so nothing outlives a call); fixed lists
+//! are better put in a [`PhraseTable`], which the compiler indexes.
+//!
+//! - [`slots`]: the index layout and the search, shared by both.
+//! - [`table`]: [`PhraseTable`], the compile-time index.
+
+mod slots;
+mod table;
 
 use std::borrow::Cow;
 
-/// First-word lengths an [`Index`] tells apart; longer ones share the last
-/// slot.
-const LENGTHS: usize = 8;
-
-/// Index slots: one per first-word length and the low seven bits of the
-/// first byte.
-const SLOTS: usize = 128 * LENGTHS;
+use slots::{Entry, SLOT_STARTS, is_word_char, search, sort_into_slots, word_end};
+pub use table::{PhraseTable, phrase_count};
 
 /// True when `phrase` occurs in `haystack` as whole words, ignoring case:
 /// `court` matches "see you in court!" but not "courtesy". A boundary is
@@ -64,55 +61,50 @@ pub fn phrases_in<'a>(haystack: &str, phrases: &[&'a str]) -> Vec<&'a str> {
 /// assert_eq!(found, [vec!["lawyer"], vec!["now"], vec![]]);
 /// ```
 pub fn phrase_lists_in<'a>(haystack: &str, lists: &[&[&'a str]]) -> Vec<Vec<&'a str>> {
-    let index = Index::new(lists);
-    let found = index.search(&haystack.to_lowercase());
-    let mut answer = vec![Vec::new(); lists.len()];
-    for (phrase, found) in index.phrases.iter().zip(found) {
-        if found {
-            answer[phrase.list].push(phrase.given);
-        }
-    }
-    answer
+    let lower: Vec<Cow<'_, str>> = lists
+        .iter()
+        .flat_map(|list| list.iter())
+        .map(|phrase| lower_cased(phrase))
+        .collect();
+    // Empty phrases are never found, so they get no entry.
+    let entries: Vec<Entry<'_>> = lower
+        .iter()
+        .enumerate()
+        .filter_map(|(id, lower)| entry(lower, id))
+        .collect();
+    let mut sorted = vec![Entry::EMPTY; entries.len()];
+    let mut starts = [0; SLOT_STARTS];
+    sort_into_slots(&entries, &mut sorted, &mut starts);
+    let mut found = vec![false; lower.len()];
+    search(&sorted, &starts, &haystack.to_lowercase(), &mut found);
+    answers(lists, &found)
 }
 
-/// A letter or digit: what a phrase boundary separates.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
-/// The words of `text` as (byte offset, byte length): its maximal runs of
-/// word characters.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let start = find_class(text, from, true)?;
-        let end = find_class(text, start, false).unwrap_or(text.len());
-        from = end;
-        Some((start, end - start))
+/// The entry for the trimmed, lower-cased `lower`, the `id`-th phrase;
+/// `None` when it is empty.
+fn entry(lower: &str, id: usize) -> Option<Entry<'_>> {
+    let last = lower.chars().next_back()?;
+    Some(Entry {
+        lower,
+        id,
+        first_word: word_end(lower, 0),
+        ends_word: is_word_char(last),
     })
 }
 
-/// The byte offset of the first character at or after `from` that is a word
-/// character (`word`) or is not one (`!word`). Runs of ASCII are classified
-/// byte by byte; only other characters are decoded.
-#[inline]
-fn find_class(text: &str, from: usize, word: bool) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut at = from;
-    loop {
-        at += bytes
-            .get(at..)?
-            .iter()
-            .position(|b| !b.is_ascii() || b.is_ascii_alphanumeric() == word)?;
-        if bytes[at].is_ascii() {
-            return Some(at);
-        }
-        let c = text.get(at..)?.chars().next()?;
-        if is_word_char(c) == word {
-            return Some(at);
-        }
-        at += c.len_utf8();
-    }
+/// For each of `lists`, its phrases whose `found` flag is set (indexed by
+/// position among all phrases of all lists), in list order.
+fn answers<'a>(lists: &[&[&'a str]], found: &[bool]) -> Vec<Vec<&'a str>> {
+    let mut found = found.iter();
+    lists
+        .iter()
+        .map(|list| {
+            list.iter()
+                .filter(|_| found.next().is_some_and(|&f| f))
+                .copied()
+                .collect()
+        })
+        .collect()
 }
 
 /// `phrase` trimmed and lower-cased as [`str::to_lowercase`] does it,
@@ -139,123 +131,6 @@ fn is_own_lower_case(c: char) -> bool {
     }
     let mut lower = c.to_lowercase();
     lower.next() == Some(c) && lower.next().is_none()
-}
-
-/// The slot of an [`Index`] for a word starting with byte `first` and
-/// `length` bytes long. Words of lower-cased text start with an ASCII
-/// letter or digit or with a UTF-8 lead byte; a lead byte may share a slot
-/// with an ASCII byte, and long words share one. Every phrase in a slot is
-/// compared in full, so sharing costs time, never a wrong answer.
-fn slot(first: u8, length: usize) -> usize {
-    usize::from(first & 0x7F) * LENGTHS + length.min(LENGTHS - 1)
-}
-
-/// One phrase to look for.
-struct Phrase<'a> {
-    /// As the caller gave it, for the answer.
-    given: &'a str,
-    /// The list it came from.
-    list: usize,
-    /// Trimmed and lower-cased: what is looked for.
-    lower: Cow<'a, str>,
-    /// Byte length of its leading word characters; 0 when it starts with
-    /// another character and so may match anywhere.
-    first_word: usize,
-    /// Whether it ends with a word character, so a match needs a boundary
-    /// after it.
-    ends_word: bool,
-    /// The next phrase in the same index slot.
-    next: Option<usize>,
-}
-
-impl Phrase<'_> {
-    /// True when the phrase matches the lower-cased `hay` at `start`, the
-    /// start of a word.
-    fn matches_at(&self, hay: &str, start: usize) -> bool {
-        hay[start..].starts_with(&*self.lower) && self.bounded_after(hay, start)
-    }
-
-    /// True when a match at `start` is not glued to a word character after
-    /// it (or needs no boundary there).
-    fn bounded_after(&self, hay: &str, start: usize) -> bool {
-        let after = hay[start + self.lower.len()..].chars().next();
-        !(self.ends_word && after.is_some_and(is_word_char))
-    }
-
-    /// True when the phrase, which starts with a non-word character, occurs
-    /// anywhere in the lower-cased `hay`.
-    fn occurs_in(&self, hay: &str) -> bool {
-        hay.match_indices(&*self.lower)
-            .any(|(start, _)| self.bounded_after(hay, start))
-    }
-}
-
-/// Phrases keyed by the first byte and the length of their first word, each
-/// slot a chain through [`Phrase::next`].
-struct Index<'a> {
-    /// Every non-empty phrase, in list order.
-    phrases: Vec<Phrase<'a>>,
-    /// Per slot (see [`slot`]), the first phrase of its chain.
-    slots: Vec<Option<usize>>,
-    /// The phrases that start with a non-word character.
-    anywhere: Vec<usize>,
-}
-
-impl<'a> Index<'a> {
-    fn new(lists: &[&[&'a str]]) -> Self {
-        let mut index = Self {
-            phrases: Vec::with_capacity(lists.iter().map(|list| list.len()).sum()),
-            slots: vec![None; SLOTS],
-            anywhere: Vec::new(),
-        };
-        for (list, phrases) in lists.iter().enumerate() {
-            for &given in *phrases {
-                index.add(list, given);
-            }
-        }
-        index
-    }
-
-    fn add(&mut self, list: usize, given: &'a str) {
-        let lower = lower_cased(given);
-        let Some(last) = lower.chars().next_back() else {
-            return;
-        };
-        let first_word = find_class(&lower, 0, false).unwrap_or(lower.len());
-        let i = self.phrases.len();
-        let next = if first_word == 0 {
-            self.anywhere.push(i);
-            None
-        } else {
-            self.slots[slot(lower.as_bytes()[0], first_word)].replace(i)
-        };
-        self.phrases.push(Phrase {
-            given,
-            list,
-            lower,
-            first_word,
-            ends_word: is_word_char(last),
-            next,
-        });
-    }
-
-    /// Which phrases occur in the lower-cased `hay`, by position.
-    fn search(&self, hay: &str) -> Vec<bool> {
-        let mut found = vec![false; self.phrases.len()];
-        for (start, length) in words(hay) {
-            let first = self.slots[slot(hay.as_bytes()[start], length)];
-            for i in std::iter::successors(first, |&i| self.phrases[i].next) {
-                let phrase = &self.phrases[i];
-                if !found[i] && phrase.first_word == length && phrase.matches_at(hay, start) {
-                    found[i] = true;
-                }
-            }
-        }
-        for &i in &self.anywhere {
-            found[i] = self.phrases[i].occurs_in(hay);
-        }
-        found
-    }
 }
 
 #[cfg(test)]

@@ -28,29 +28,29 @@ pub fn phone_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ 
     let bytes = text.as_bytes();
     let mut from = 0;
     std::iter::from_fn(move || {
-        let (start, end) = possible_starts(bytes, from)
-            .find_map(|start| candidate_end(bytes, start).map(|end| (start, end)))?;
+        let (start, end) = next_candidate(bytes, from)?;
         from = end;
         Some((start, &text[start..end]))
     })
 }
 
-/// The offsets from `from` on where a candidate may start, in order: each
-/// digit, preceded by the `+` or `(` before it. Every other byte is passed
-/// over without a look at what follows it.
-fn possible_starts(bytes: &[u8], from: usize) -> impl Iterator<Item = usize> + '_ {
-    let digits = bytes
-        .iter()
-        .enumerate()
-        .skip(from)
-        .filter(|(_, b)| b.is_ascii_digit())
-        .map(|(at, _)| at);
-    digits.flat_map(move |digit| {
+/// The first candidate from `from` on, as (start, end). It may start at
+/// each digit, preceded by the `+` or `(` before it; every other byte is
+/// passed over without a look at what follows it.
+fn next_candidate(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut next = from;
+    loop {
+        let digit = next + bytes.get(next..)?.iter().position(u8::is_ascii_digit)?;
+        next = digit + 1;
         let opener = digit
             .checked_sub(1)
             .filter(|&before| before >= from && matches!(bytes[before], b'+' | b'('));
-        opener.into_iter().chain([digit])
-    })
+        for start in opener.into_iter().chain([digit]) {
+            if let Some(end) = candidate_end(bytes, start) {
+                return Some((start, end));
+            }
+        }
+    }
 }
 
 /// The end of the candidate starting at `start`, if one does.

@@ -39,12 +39,13 @@ mod people;
 mod phone;
 mod phrases;
 mod scan;
+mod triggers;
 
 use mailbot_guest::{Contact, Conversation, Hook, Message, Plugin, config, export_plugin};
 
 pub use people::{SignatureInfo, display_name};
 pub use phone::find_phone;
-pub use phrases::{company_from_phrase, name_from_phrase};
+pub use phrases::{Stated, company_from_phrase, name_from_phrase};
 
 const KEYS: &[&str] = &["from-header", "signature", "phrases"];
 
@@ -62,22 +63,17 @@ impl Plugin for ContactCollector {
         msg: &Message,
         conv: &Conversation,
     ) -> Result<Option<Contact>, String> {
-        for (key, _) in config::all().map_err(|e| format!("reading config: {e}"))? {
-            if !KEYS.contains(&key.as_str()) {
-                return Err(format!(
-                    "unknown config key `{key}` (known: {})",
-                    KEYS.join(", ")
-                ));
-            }
-        }
-        let use_from = config::get_bool("from-header", true)?;
-        let use_signature = config::get_bool("signature", true)?;
-        let use_phrases = config::get_bool("phrases", true)?;
+        let Settings {
+            use_from,
+            use_signature,
+            use_phrases,
+        } = Settings::load()?;
 
         let mut found = Contact::default();
         if use_phrases {
-            found.name = name_from_phrase(&msg.new_text);
-            found.company = company_from_phrase(&msg.new_text);
+            let stated = Stated::find(&msg.new_text);
+            found.name = stated.name;
+            found.company = stated.company;
             found.phone = find_phone(&msg.new_text, false);
         }
         if use_signature {
@@ -103,6 +99,36 @@ impl Plugin for ContactCollector {
             }
         }
         Ok(only_new(found, &conv.contact))
+    }
+}
+
+/// The sources that are on.
+struct Settings {
+    use_from: bool,
+    use_signature: bool,
+    use_phrases: bool,
+}
+
+impl Settings {
+    /// Reads the configuration with one host call: an unknown key is an
+    /// error, then each switch is checked in the order of [`KEYS`].
+    fn load() -> Result<Self, String> {
+        let values = config::all().map_err(|e| format!("reading config: {e}"))?;
+        if let Some((key, _)) = values.iter().find(|(key, _)| !KEYS.contains(&key.as_str())) {
+            return Err(format!(
+                "unknown config key `{key}` (known: {})",
+                KEYS.join(", ")
+            ));
+        }
+        let switch = |key: &str| match values.iter().find(|(k, _)| k == key) {
+            Some((_, value)) => config::parse_bool(key, value),
+            None => Ok(true),
+        };
+        Ok(Self {
+            use_from: switch("from-header")?,
+            use_signature: switch("signature")?,
+            use_phrases: switch("phrases")?,
+        })
     }
 }
 

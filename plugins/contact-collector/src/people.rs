@@ -5,9 +5,10 @@ use mailbot_guest::Address;
 
 use crate::phone::find_phone;
 use crate::scan::{PARTICLES, phrase_end};
+use crate::triggers::Triggers;
 
 /// Sign-off lines, lower-case, without trailing punctuation.
-const SIGN_OFFS: &[&str] = &[
+const SIGN_OFFS: Triggers = Triggers::new(&[
     "best",
     "best regards",
     "kind regards",
@@ -78,7 +79,7 @@ const SIGN_OFFS: &[&str] = &[
     "obrigado",
     "obrigada",
     "saudações",
-];
+]);
 
 /// Words that mark a legal form, so the line names a company.
 const COMPANY_FORMS: &[&str] = &[
@@ -267,7 +268,7 @@ pub fn signature_lines(new_text: &str, signature_text: &str) -> Vec<String> {
 /// line lower-cased.
 fn sign_off_rest(line: &str) -> Option<&str> {
     let trimmed = line.trim();
-    SIGN_OFFS.iter().find_map(|s| {
+    SIGN_OFFS.starting_at(trimmed, 0).find_map(|s| {
         let rest = &trimmed[phrase_end(trimmed, 0, s)?..];
         let rest_trimmed = rest.trim_start_matches([',', '!', '.', ' ', '-', '–']);
         let ends_word = rest.chars().next().is_none_or(|c| !c.is_alphanumeric());

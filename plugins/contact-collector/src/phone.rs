@@ -1,6 +1,6 @@
 //! Phone numbers, without mistaking dates, order numbers and the like for one.
 
-use mailbot_guest::text::phrases_in;
+use mailbot_guest::text::{PhraseTable, phrase_count};
 
 use crate::digit_runs::{is_date, phone_candidates};
 
@@ -37,6 +37,9 @@ const LABELS: &[&str] = &[
     "celular",
     "contacto",
 ];
+
+/// [`LABELS`], indexed at compile time.
+static LABEL_TABLE: PhraseTable<{ phrase_count(&[LABELS]) }> = PhraseTable::new(&[LABELS]);
 
 /// Words right before a number that make it anything but a phone number.
 const NOT_PHONE: &[&str] = &[
@@ -93,7 +96,7 @@ pub fn find_phone(text: &str, in_signature: bool) -> Option<String> {
         if names_something_else(&context) {
             continue;
         }
-        let labelled = !phrases_in(&context, LABELS).is_empty();
+        let labelled = LABEL_TABLE.lists_in(&context).iter().any(|l| !l.is_empty());
         let international = number.starts_with('+') || number.starts_with("00");
         let grouped = number.chars().any(|c| !c.is_ascii_digit());
         let accept = if in_signature {
@@ -231,6 +234,26 @@ mod tests {
         assert_eq!(find_phone(&text, false).as_deref(), Some("030 1234567"));
         assert_eq!(context_before("Tel: 0", 5), "tel: ");
         assert_eq!(context_before("", 0), "");
+    }
+
+    #[test]
+    fn the_label_table_answers_what_the_run_time_index_answers() {
+        for label in LABELS {
+            for context in [
+                label.to_string(),
+                label.to_uppercase(),
+                format!("my {label} "),
+                format!("x{label}"),
+                format!("{label}x "),
+            ] {
+                let table = LABEL_TABLE.lists_in(&context).concat();
+                assert_eq!(
+                    table,
+                    mailbot_guest::text::phrases_in(&context, LABELS),
+                    "{context}"
+                );
+            }
+        }
     }
 
     #[test]

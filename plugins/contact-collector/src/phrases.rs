@@ -7,8 +7,8 @@
 //! capitalised (see [`crate::scan`]). The first place in the text where a
 //! trigger is followed by a name or company wins.
 
-use crate::chars::matches_ignoring_case;
 use crate::scan::{blanks_end, company_end, name_end, name_ends, phrase_end, word_starts};
+use crate::triggers::{Openings, Triggers};
 
 /// Phrases, lower-case, that put a person's name right after them.
 const NAME_PHRASES: Triggers = Triggers::new(&[
@@ -55,7 +55,11 @@ const COMPANY_PHRASES: Triggers = Triggers::new(&[
 ]);
 
 /// "This is" introduces a name, then one of [`AFFILIATIONS`] a company.
-const INTRODUCTION: &str = "this is";
+const INTRODUCTION: Triggers = Triggers::new(&["this is"]);
+
+/// How the phrases of [`NAME_PHRASES`], [`COMPANY_PHRASES`] and
+/// [`INTRODUCTION`] open, so that most words are passed over after one look.
+const OPENINGS: Openings = Openings::of(&[&NAME_PHRASES, &COMPANY_PHRASES, &INTRODUCTION]);
 
 /// Words between an introduced name and the company ("this is Jane from
 /// ACME"), lower-case.
@@ -73,63 +77,6 @@ fn after_phrase(text: &str, at: usize, phrase: &str) -> Option<usize> {
     blanks_end(text, phrase_end(text, at, phrase)?)
 }
 
-/// Trigger phrases indexed by the ASCII letter they start with, so a word
-/// is compared only with the phrases that start with its letter.
-struct Triggers {
-    phrases: &'static [&'static str],
-    /// Per letter (`a` first), bit `i` is set when phrase `i` starts with it.
-    by_first_letter: [u32; 26],
-}
-
-impl Triggers {
-    /// Panics (at compile time, as the lists are `const`) unless there are
-    /// at most 32 phrases and each starts with a lower-case ASCII letter.
-    const fn new(phrases: &'static [&'static str]) -> Self {
-        assert!(phrases.len() <= 32, "at most 32 triggers in a list");
-        let mut by_first_letter = [0; 26];
-        let mut i = 0;
-        while i < phrases.len() {
-            let first = phrases[i].as_bytes()[0];
-            assert!(first.is_ascii_lowercase(), "a trigger starts with a-z");
-            by_first_letter[(first - b'a') as usize] |= 1 << i;
-            i += 1;
-        }
-        Self {
-            phrases,
-            by_first_letter,
-        }
-    }
-
-    /// The phrases that could start at `at`: those whose first letter is the
-    /// text's there, ignoring case.
-    fn starting_at(&self, text: &str, at: usize) -> impl Iterator<Item = &'static str> {
-        let first = text.get(at..).and_then(|rest| rest.chars().next());
-        let candidates = match first {
-            Some(c) if c.is_ascii_alphabetic() => {
-                self.by_first_letter[usize::from(c.to_ascii_lowercase() as u8 - b'a')]
-            }
-            // Some other characters lower-case to an ASCII letter (`K`, the
-            // Kelvin sign, to `k`): compare those with every phrase.
-            Some(c) if !c.is_ascii() => u32::MAX,
-            _ => 0,
-        };
-        set_bits(candidates)
-            .map_while(|i| self.phrases.get(i).copied())
-            .filter(move |phrase| {
-                matches!((first, phrase.chars().next()), (Some(c), Some(wanted)) if matches_ignoring_case(c, wanted))
-            })
-    }
-}
-
-/// The positions of the set bits of `bits`, lowest first.
-fn set_bits(mut bits: u32) -> impl Iterator<Item = usize> {
-    std::iter::from_fn(move || {
-        let lowest = bits.trailing_zeros();
-        bits &= bits.wrapping_sub(1);
-        (lowest < u32::BITS).then_some(lowest as usize)
-    })
-}
-
 /// What one of `phrases` at `at` states: the phrase, blanks, then a match of
 /// `scan` (a name or a company), without a trailing full stop.
 fn stated_after(
@@ -143,6 +90,36 @@ fn stated_after(
         let end = scan(text, start)?;
         Some(without_full_stop(text, start, end))
     })
+}
+
+/// The name and the company people state in a text.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Stated {
+    /// The name given by "my name is …" phrasing.
+    pub name: Option<String>,
+    /// The company given by "I work at …" or "this is Jane from …" phrasing.
+    pub company: Option<String>,
+}
+
+impl Stated {
+    /// The first name and the first company stated in `text`, in one walk
+    /// over the starts of its words that stops once both are found.
+    pub fn find(text: &str) -> Self {
+        let mut stated = Self::default();
+        for at in word_starts(text).filter(|&at| OPENINGS.may_start_at(text, at)) {
+            if stated.name.is_none() {
+                stated.name = stated_after(text, at, &NAME_PHRASES, name_end);
+            }
+            if stated.company.is_none() {
+                stated.company = stated_after(text, at, &COMPANY_PHRASES, company_end)
+                    .or_else(|| introduced_company(text, at));
+            }
+            if stated.name.is_some() && stated.company.is_some() {
+                break;
+            }
+        }
+        stated
+    }
 }
 
 /// The name given by "my name is …" phrasing, in any supported language.
@@ -162,7 +139,8 @@ pub fn company_from_phrase(text: &str) -> Option<String> {
 /// may end after any of its words, longest first, so "This is Jane At
 /// Acme" still finds "Acme".
 fn introduced_company(text: &str, at: usize) -> Option<String> {
-    let name_start = after_phrase(text, at, INTRODUCTION)?;
+    let introduction = INTRODUCTION.starting_at(text, at).next()?;
+    let name_start = after_phrase(text, at, introduction)?;
     name_ends(text, name_start)
         .into_iter()
         .rev()
@@ -237,6 +215,21 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn one_walk_finds_the_first_name_and_the_first_company() {
+        let text = "Hi, this is Jane from Initech, and my name is Jane Doe; I work at Acme.";
+        assert_eq!(
+            Stated::find(text),
+            Stated {
+                name: name_from_phrase(text),
+                company: company_from_phrase(text),
+            }
+        );
+        assert_eq!(Stated::find(text).name.as_deref(), Some("Jane Doe"));
+        assert_eq!(Stated::find(text).company.as_deref(), Some("Initech"));
+        assert_eq!(Stated::find("nothing here"), Stated::default());
     }
 
     #[test]

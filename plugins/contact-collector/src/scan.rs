@@ -38,22 +38,91 @@ fn end_of_run(text: &str, at: usize, keep: impl Fn(char) -> bool) -> usize {
 }
 
 /// Byte offsets where a word starts: a word character with no word
-/// character before it (a Unicode `\b` followed by a word).
+/// character before it (a Unicode `\b` followed by a word). ASCII is read
+/// byte by byte; only other characters are decoded.
 pub fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
-    let mut previous_is_word = false;
-    text.char_indices().filter_map(move |(at, c)| {
-        let is_word = is_word_char(c);
-        let starts = is_word && !previous_is_word;
-        previous_is_word = is_word;
-        starts.then_some(at)
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        // `at` is never inside a word here: find the next word character.
+        loop {
+            let &byte = bytes.get(at)?;
+            let length = if byte.is_ascii() {
+                if is_ascii_word_byte(byte) {
+                    break;
+                }
+                1
+            } else {
+                let c = char_at(text, at)?;
+                if is_word_char(c) {
+                    break;
+                }
+                c.len_utf8()
+            };
+            at += length;
+        }
+        let start = at;
+        at = word_end(text, at);
+        Some(start)
     })
 }
 
+/// An ASCII word character (`[0-9A-Za-z_]`).
+fn is_ascii_word_byte(byte: u8) -> bool {
+    ASCII_WORD_BYTES[usize::from(byte)]
+}
+
+/// Per byte, whether it is an ASCII word character: one look-up where the
+/// tests would take several comparisons.
+const ASCII_WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b as u8 == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// The end of the run of word characters from `at`.
+#[inline]
+fn word_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = at;
+    loop {
+        while end < bytes.len() && is_ascii_word_byte(bytes[end]) {
+            end += 1;
+        }
+        match bytes.get(end) {
+            Some(b) if !b.is_ascii() => match char_at(text, end) {
+                Some(c) if is_word_char(c) => end += c.len_utf8(),
+                _ => return end,
+            },
+            _ => return end,
+        }
+    }
+}
+
 /// The end of `phrase` (lower-case) when the text at `at` spells it,
-/// ignoring case.
+/// ignoring case. Compared byte by byte while both are ASCII, then
+/// character by character.
 pub fn phrase_end(text: &str, at: usize, phrase: &str) -> Option<usize> {
-    let mut text_chars = text.get(at..)?.char_indices();
-    for wanted in phrase.chars() {
+    let rest = text.get(at..)?;
+    let (text_bytes, phrase_bytes) = (rest.as_bytes(), phrase.as_bytes());
+    let mut ascii = 0;
+    while let (Some(&wanted), Some(&b)) = (phrase_bytes.get(ascii), text_bytes.get(ascii)) {
+        if !wanted.is_ascii() || !b.is_ascii() {
+            break;
+        }
+        if b != wanted && b.to_ascii_lowercase() != wanted {
+            return None;
+        }
+        ascii += 1;
+    }
+    // Both have only ASCII before `ascii`, so it is a character boundary
+    // of each.
+    let mut text_chars = rest[ascii..].char_indices();
+    for wanted in phrase[ascii..].chars() {
         let (_, c) = text_chars.next()?;
         if !matches_ignoring_case(c, wanted) {
             return None;
@@ -62,7 +131,7 @@ pub fn phrase_end(text: &str, at: usize, phrase: &str) -> Option<usize> {
     Some(
         text_chars
             .next()
-            .map_or(text.len(), |(offset, _)| at + offset),
+            .map_or(text.len(), |(offset, _)| at + ascii + offset),
     )
 }
 
@@ -180,6 +249,12 @@ mod tests {
         assert_eq!(starts, [0, 3, 8, 14]);
         // A combining accent continues the word it follows.
         assert_eq!(word_starts("e\u{301}my").collect::<Vec<_>>(), [0]);
+        assert_eq!(
+            word_starts("¡Olá, 日本—Ærø!_x").collect::<Vec<_>>(),
+            [2, 8, 17, 23]
+        );
+        assert_eq!(word_starts("").count(), 0);
+        assert_eq!(word_starts(" ,—").count(), 0);
     }
 
     #[test]

@@ -35,9 +35,10 @@
 //! Any other key, or a malformed value, is an error naming the key.
 
 mod settings;
+mod shouting;
 mod signals;
 
-use mailbot_guest::text::phrase_lists_in;
+use mailbot_guest::text::phrases_in;
 use mailbot_guest::{
     Conversation, EscalateDecision, Escalation, Hook, Message, Plugin, Priority, Role,
     export_plugin,
@@ -62,7 +63,7 @@ impl Plugin for EscalationRules {
         let text = format!("{}\n{}", msg.subject, msg.new_text);
         let mut fired = phrase_signals(&text, &settings);
         if settings.shouting
-            && let Some(seen) = signals::shouting(&text)
+            && let Some(seen) = shouting::shouting(&text)
         {
             fired.push(("shouting", seen));
         }
@@ -74,21 +75,32 @@ impl Plugin for EscalationRules {
     }
 }
 
-/// The phrase signals that are on and the configured keywords, looked for
-/// in `text` in one pass.
+/// The phrase signals that are on and the configured keywords found in
+/// `text`: the built-in lists in one pass with their compile-time table,
+/// the keywords (when there are any) in another.
 fn phrase_signals(text: &str, settings: &Settings) -> Fired {
-    let keywords: Vec<&str> = settings.keywords.iter().map(String::as_str).collect();
-    let mut searched = settings.phrase_signals.clone();
-    searched.push(("keywords", &keywords));
-    let lists: Vec<&[&str]> = searched.iter().map(|&(_, list)| list).collect();
     let mut fired = Fired::new();
-    for ((signal, _), mut hits) in searched.iter().zip(phrase_lists_in(text, &lists)) {
-        hits.dedup();
-        if !hits.is_empty() {
-            fired.push((signal, quote(&hits)));
+    let built_in = signals::PHRASE_SIGNALS
+        .iter()
+        .zip(signals::PHRASES.lists_in(text));
+    for (&(signal, _, _), hits) in built_in {
+        if settings.phrase_signals.iter().any(|&(on, _)| on == signal) {
+            fire(&mut fired, signal, hits);
         }
     }
+    if !settings.keywords.is_empty() {
+        let keywords: Vec<&str> = settings.keywords.iter().map(String::as_str).collect();
+        fire(&mut fired, "keywords", phrases_in(text, &keywords));
+    }
     fired
+}
+
+/// Adds `signal` to `fired` when it has `hits`, quoting each once.
+fn fire(fired: &mut Fired, signal: &'static str, mut hits: Vec<&str>) {
+    hits.dedup();
+    if !hits.is_empty() {
+        fired.push((signal, quote(&hits)));
+    }
 }
 
 fn quote(hits: &[&str]) -> String {

@@ -1,5 +1,8 @@
-//! The built-in word lists and detectors: requests for a human, anger,
-//! shouting, urgency, legal threats and refunds, in several languages.
+//! The built-in word lists: requests for a human, anger, urgency, legal
+//! threats and refunds, in several languages, indexed at compile time
+//! ([`PHRASES`]).
+
+use mailbot_guest::text::{PhraseTable, phrase_count};
 
 /// Explicit requests for a human (en, de, fr, es, it, nl, pt).
 pub const HUMAN_REQUEST: &[&str] = &[
@@ -225,110 +228,53 @@ pub const PHRASE_SIGNALS: &[(&str, &[&str], bool)] = &[
     ("refund", REFUND, false),
 ];
 
-/// What shows that `text` shouts: `!!!`, or at least three all-capital words
-/// (of two or more letters, ten capitals in all) making up at least 40% of
-/// the words. Words are runs of letters. One pass, nothing allocated unless
-/// it shouts.
-pub fn shouting(text: &str) -> Option<String> {
-    let mut count = WordCount::default();
-    let mut word = Word::default();
-    let mut exclamation_marks = 0;
-    for c in text.chars() {
-        exclamation_marks = if c == '!' { exclamation_marks + 1 } else { 0 };
-        if exclamation_marks == 3 {
-            return Some("repeated exclamation marks".into());
-        }
-        match letter_case(c) {
-            Some(capital) => word.add_letter(capital),
-            None => count.add(std::mem::take(&mut word)),
-        }
+/// The phrase lists of [`PHRASE_SIGNALS`], in that order.
+const PHRASE_LISTS: [&[&str]; PHRASE_SIGNALS.len()] = {
+    let mut lists: [&[&str]; PHRASE_SIGNALS.len()] = [&[]; PHRASE_SIGNALS.len()];
+    let mut i = 0;
+    while i < lists.len() {
+        lists[i] = PHRASE_SIGNALS[i].1;
+        i += 1;
     }
-    count.add(word);
-    (count.capital_words >= 3
-        && count.capital_letters >= 10
-        && count.capital_words * 10 >= count.words * 4)
-        .then(|| format!("{} words in capitals", count.capital_words))
-}
+    lists
+};
 
-/// For a letter, whether it is a capital; `None` for anything else.
-fn letter_case(c: char) -> Option<bool> {
-    if c.is_ascii() {
-        return c.is_ascii_alphabetic().then(|| c.is_ascii_uppercase());
-    }
-    c.is_alphabetic().then(|| c.is_uppercase())
-}
-
-/// The word being read by [`shouting`].
-struct Word {
-    letters: usize,
-    all_capitals: bool,
-}
-
-impl Default for Word {
-    fn default() -> Self {
-        Self {
-            letters: 0,
-            all_capitals: true,
-        }
-    }
-}
-
-impl Word {
-    fn add_letter(&mut self, capital: bool) {
-        self.letters += 1;
-        self.all_capitals &= capital;
-    }
-}
-
-/// What [`shouting`] counts, over words of two or more letters.
-#[derive(Default)]
-struct WordCount {
-    words: usize,
-    capital_words: usize,
-    /// Letters of the all-capital words.
-    capital_letters: usize,
-}
-
-impl WordCount {
-    fn add(&mut self, word: Word) {
-        if word.letters < 2 {
-            return;
-        }
-        self.words += 1;
-        if word.all_capitals {
-            self.capital_words += 1;
-            self.capital_letters += word.letters;
-        }
-    }
-}
+/// The phrases of every signal of [`PHRASE_SIGNALS`] (whether on or not),
+/// indexed by the compiler: `lists_in` answers one list per signal.
+pub static PHRASES: PhraseTable<{ phrase_count(&PHRASE_LISTS) }> = PhraseTable::new(&PHRASE_LISTS);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn shouting_needs_several_capital_words() {
-        assert!(shouting("WHERE IS MY ORDER").is_some());
-        assert!(shouting("where is my order??!!!").is_some());
-        assert!(
-            shouting("The PDF and the CSV from NASA are attached to this long message").is_none()
-        );
+    fn built_in_phrases_are_written_in_lower_case_and_trimmed() {
+        for phrase in PHRASE_LISTS.iter().flat_map(|list| list.iter()) {
+            assert_eq!(phrase.to_lowercase().trim(), *phrase);
+        }
     }
 
+    /// The compile-time table takes every non-ASCII character for a letter;
+    /// the built-in phrases only have letters there, so it answers what
+    /// the run-time index does.
     #[test]
-    fn shouting_counts_words_of_two_or_more_letters_split_at_non_letters() {
-        // One-letter words do not count.
-        assert!(shouting("WHERE, ISX MY ORDERS a b c d").is_some());
-        // Three capital words of ten letters, 3 of 6 words.
-        assert!(shouting("WHERE ISX MY order now then").is_some());
-        // 3 of 8 words is under 40%.
-        assert!(shouting("WHERE ISX MY order now then and more").is_none());
-        // Nine capital letters are not enough.
-        assert!(shouting("WHERE IS MY").is_none());
-        // Digits split words: "AB1CD" is two words.
-        assert!(shouting("AB1CD EFGHIJ").is_some());
-        assert!(shouting("ÄRGER ÜBER DAS").is_some());
-        assert!(shouting("").is_none());
+    fn the_table_answers_what_the_run_time_index_answers() {
+        let phrases = PHRASE_LISTS.iter().flat_map(|list| list.iter());
+        for phrase in phrases {
+            for text in [
+                phrase.to_string(),
+                phrase.to_uppercase(),
+                format!("«{phrase}», dit-il"),
+                format!("x{phrase}"),
+                format!("{phrase}s"),
+            ] {
+                assert_eq!(
+                    PHRASES.lists_in(&text),
+                    mailbot_guest::text::phrase_lists_in(&text, &PHRASE_LISTS),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]
