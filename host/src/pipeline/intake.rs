@@ -110,7 +110,9 @@ impl InboundSink for Intake {
         let mut results: Vec<Result<(), SinkError>> = Vec::with_capacity(mails.len());
         let mut messages = Vec::with_capacity(mails.len());
         for mail in mails {
-            let known = inboxes.iter().position(|(account, _)| *account == mail.account);
+            let known = inboxes
+                .iter()
+                .position(|(account, _)| *account == mail.account);
             let at = match known {
                 Some(at) => at,
                 None => {

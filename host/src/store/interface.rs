@@ -94,8 +94,11 @@ pub trait Store: Send + Sync {
     /// Ids of the messages in any of `states`, oldest received first (in
     /// insertion order among equal times): what workers move forward, and
     /// resume after a restart.
-    async fn message_ids_in_states(&self, states: &[MessageState], limit: u32)
-    -> Result<Vec<String>>;
+    async fn message_ids_in_states(
+        &self,
+        states: &[MessageState],
+        limit: u32,
+    ) -> Result<Vec<String>>;
     /// The conversation's inbound messages, oldest first.
     async fn messages_of_conversation(&self, conversation_id: &str) -> Result<Vec<StoredMessage>>;
     /// An inbox's messages, by received time, for the API.

@@ -80,7 +80,11 @@ pub(crate) async fn a_batch_is_stored_in_order_and_each_message_alone_may_fail(
         outcomes[1].as_ref().ok(),
         Some(&InsertOutcome::Duplicate(earlier.clone()))
     );
-    assert!(matches!(&outcomes[2], Err(e) if e.is_not_found()), "{:?}", outcomes[2]);
+    assert!(
+        matches!(&outcomes[2], Err(e) if e.is_not_found()),
+        "{:?}",
+        outcomes[2]
+    );
     let second = outcomes[3].as_ref().unwrap().id().to_string();
     // Same bytes from the same source within the batch: stored once.
     assert_eq!(
@@ -94,7 +98,13 @@ pub(crate) async fn a_batch_is_stored_in_order_and_each_message_alone_may_fail(
         .unwrap();
     assert_eq!(waiting, [earlier, third, second.clone()]);
     assert_eq!(store.message_history(&second).await.unwrap().len(), 1);
-    assert!(store.insert_received_all(Vec::new()).await.unwrap().is_empty());
+    assert!(
+        store
+            .insert_received_all(Vec::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub(crate) async fn advance_is_a_compare_and_set_with_history(store: Arc<dyn Store>) {
@@ -183,7 +193,13 @@ pub(crate) async fn waiting_messages_come_oldest_first(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(only, [parsed]);
-    assert!(store.message_ids_in_states(&[], 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .message_ids_in_states(&[], 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub(crate) async fn messages_page_by_received_time(store: Arc<dyn Store>) {
