@@ -46,6 +46,11 @@ impl Triggers {
         }
     }
 
+    /// The phrases, in list order.
+    pub const fn phrases(&self) -> &'static [&'static str] {
+        self.phrases
+    }
+
     /// The phrases, in list order, that could start at byte offset `at`:
     /// those whose first letter is the text's there, ignoring case, and
     /// whose second byte the text's next byte can match.
@@ -97,54 +102,6 @@ impl Triggers {
     }
 }
 
-/// How the phrases of several [`Triggers`] open: per first letter (`a`
-/// first), bit `b` is set when a phrase goes on with ASCII byte `b` (or
-/// its capital) after it, or has no second byte.
-pub struct Openings([u128; 26]);
-
-impl Openings {
-    /// The openings of every phrase of `lists`.
-    pub const fn of(lists: &[&Triggers]) -> Self {
-        let mut by_first_letter = [0; 26];
-        let mut list = 0;
-        while list < lists.len() {
-            let mut letter = 0;
-            while letter < 26 {
-                let phrases = lists[list].by_first_letter[letter];
-                let mut b = 0;
-                while b < 128 {
-                    if phrases & lists[list].by_second_byte[b] != 0 {
-                        by_first_letter[letter] |= 1 << b;
-                    }
-                    b += 1;
-                }
-                letter += 1;
-            }
-            list += 1;
-        }
-        Self(by_first_letter)
-    }
-
-    /// False when no phrase can start at byte offset `at`; true when one
-    /// may (see [`Triggers::starting_at`]).
-    #[inline]
-    pub fn may_start_at(&self, text: &str, at: usize) -> bool {
-        let bytes = text.as_bytes();
-        match bytes.get(at) {
-            Some(b) if b.is_ascii_alphabetic() => {
-                let next = self.0[usize::from(b.to_ascii_lowercase() - b'a')];
-                match bytes.get(at + 1) {
-                    Some(&b) if b.is_ascii() => next & 1 << b != 0,
-                    Some(_) => next != 0,
-                    None => next & 1 != 0,
-                }
-            }
-            Some(b) => !b.is_ascii(),
-            None => false,
-        }
-    }
-}
-
 /// The positions of the set bits of `bits`, lowest first.
 fn set_bits(mut bits: u128) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
@@ -184,23 +141,6 @@ mod tests {
         const SHORT: Triggers = Triggers::new(&["a", "ab"]);
         assert_eq!(SHORT.starting_at("a", 0).collect::<Vec<_>>(), ["a"]);
         assert_eq!(SHORT.starting_at("aB", 0).collect::<Vec<_>>(), ["a", "ab"]);
-    }
-
-    #[test]
-    fn openings_tell_where_a_phrase_of_any_list_may_start() {
-        const OTHERS: Triggers = Triggers::new(&["cheers", "x"]);
-        const OPENINGS: Openings = Openings::of(&[&TRIGGERS, &OTHERS]);
-        let may_start = |text: &str| OPENINGS.may_start_at(text, 0);
-        assert!(may_start("Thanks") && may_start("BEST") && may_start("cheers"));
-        assert!(may_start("x") && may_start("xyz") && may_start("Kind"));
-        assert!(!may_start("tea") && !may_start("b") && !may_start("c") && !may_start(" "));
-        // Non-ASCII characters might lower-case to anything.
-        assert!(may_start("\u{212A}ind") && may_start("t\u{212A}"));
-        for text in ["Thanks", "best", "kind", "cheers", "tea", "x", "b"] {
-            let any = TRIGGERS.starting_at(text, 0).next().is_some()
-                || OTHERS.starting_at(text, 0).next().is_some();
-            assert_eq!(may_start(text), any, "{text}");
-        }
     }
 
     #[test]
