@@ -8,7 +8,8 @@
 //! exactly as long as the phrase's first word. So an ASCII word of the text
 //! that is not one of the first words, ignoring case, starts no phrase. A
 //! word with other characters might: the Kelvin sign lower-cases to `k`,
-//! and `ſ` matches `s`. Such words are always let through.
+//! and `ſ` matches `s`. Such words are let through unless they start with
+//! an ASCII letter no first word starts with.
 
 use std::ops::Range;
 
@@ -22,6 +23,9 @@ const SLOTS: usize = 64;
 
 /// The first words of the phrases of some [`Triggers`] lists.
 pub struct FirstWords {
+    /// Bit `b` is set when a first word starts with ASCII byte `b`, in
+    /// either case: one look passes over most other words.
+    first_letters: u128,
     /// Each first word as a key (see [`key`]) at its hash slot or, when
     /// that is taken, in the next free one; 0 where there is none.
     slots: [u64; SLOTS],
@@ -34,6 +38,7 @@ impl FirstWords {
     /// ends a word.
     pub const fn of(lists: &[&Triggers]) -> Self {
         let mut slots = [0; SLOTS];
+        let mut first_letters = 0;
         let mut filled = 0;
         let mut list = 0;
         while list < lists.len() {
@@ -41,6 +46,7 @@ impl FirstWords {
             let mut i = 0;
             while i < phrases.len() {
                 let word = first_word(phrases[i].as_bytes());
+                first_letters |= 1 << word[0] | 1 << word[0].to_ascii_uppercase();
                 let key = key(word);
                 let mut slot = slot_of(key);
                 while slots[slot] != 0 && slots[slot] != key {
@@ -55,7 +61,10 @@ impl FirstWords {
             }
             list += 1;
         }
-        Self { slots }
+        Self {
+            first_letters,
+            slots,
+        }
     }
 
     /// False when no phrase can start at the start of `word`, the byte
@@ -63,6 +72,14 @@ impl FirstWords {
     /// when one may.
     #[inline]
     pub fn may_start(&self, text: &str, word: Range<usize>) -> bool {
+        // An ASCII character matches only itself and its other case.
+        match text.as_bytes().get(word.start) {
+            Some(&first) if first.is_ascii() && self.first_letters & 1 << first == 0 => {
+                return false;
+            }
+            None => return false,
+            _ => {}
+        }
         let len = word.len();
         if len == 0 {
             return false;
@@ -171,8 +188,23 @@ mod tests {
             "thi_",
             "my1",
             "",
+            "Name",
+            "walking",
+            "thisisaverylongword",
         ] {
             assert!(!may_start(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn words_that_start_with_another_ascii_letter_are_not_even_if_non_ascii_follows() {
+        for word in ["über", "naïve", "Zoë", "b\u{212A}"] {
+            let text = format!(" {word}");
+            assert_eq!(
+                WORDS.may_start(&text, 1..text.len()),
+                word == "über",
+                "{word}"
+            );
         }
     }
 
