@@ -243,13 +243,19 @@ pub struct SignatureInfo {
 /// sign-off line itself, as in "Best, Jane"), followed by the lines of the
 /// separated `signature_text`. Empty when there is neither.
 pub fn signature_lines(new_text: &str, signature_text: &str) -> Vec<String> {
-    let lines: Vec<&str> = new_text.lines().collect();
     let mut block = Vec::new();
-    if let Some(i) = lines.iter().rposition(|l| sign_off_rest(l).is_some()) {
-        if let Some(rest) = sign_off_rest(lines[i]).filter(|r| !r.is_empty()) {
+    // Looked for from the end, without keeping the lines before it.
+    if let Some(after) = new_text
+        .lines()
+        .rev()
+        .position(|l| sign_off_rest(l).is_some())
+    {
+        let mut from_end: Vec<&str> = new_text.lines().rev().take(after + 1).collect();
+        let sign_off = from_end.pop().expect("the sign-off line");
+        if let Some(rest) = sign_off_rest(sign_off).filter(|r| !r.is_empty()) {
             block.push(rest.to_owned());
         }
-        block.extend(lines[i + 1..].iter().map(|l| l.trim().to_owned()));
+        block.extend(from_end.iter().rev().map(|l| l.trim().to_owned()));
     }
     block.extend(signature_text.lines().map(|l| l.trim().to_owned()));
     block.retain(|l| !l.is_empty() && l != "--" && l != "-- ");
