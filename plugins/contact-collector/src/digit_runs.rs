@@ -40,7 +40,7 @@ pub fn phone_candidates(text: &str) -> impl Iterator<Item = (usize, &str)> + '_ 
 fn next_candidate(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
     let mut next = from;
     loop {
-        let digit = next + bytes.get(next..)?.iter().position(u8::is_ascii_digit)?;
+        let digit = next_digit(bytes, next)?;
         next = digit + 1;
         let opener = digit
             .checked_sub(1)
@@ -51,6 +51,32 @@ fn next_candidate(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
             }
         }
     }
+}
+
+/// `byte` in each of the eight bytes of a `u64`.
+const fn repeated(byte: u8) -> u64 {
+    u64::from_le_bytes([byte; 8])
+}
+
+/// The offset of the first ASCII digit at or after `from`. Eight bytes are
+/// looked at together: XOR with `0` takes the digits, and only them, to
+/// 0..=9; a byte below 10 borrows when 10 is subtracted and keeps its top
+/// bit clear, which marks it. (A borrow may mark bytes after it too, never
+/// one before, so the lowest mark is the first digit.)
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut offset = from;
+    for chunk in &mut chunks {
+        let eight = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ repeated(b'0');
+        let below_ten = eight.wrapping_sub(repeated(10)) & !eight & repeated(0x80);
+        if below_ten != 0 {
+            return Some(offset + below_ten.trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    let last = chunks.remainder().iter().position(u8::is_ascii_digit)?;
+    Some(offset + last)
 }
 
 /// The end of the candidate starting at `start`, if one does.
@@ -102,6 +128,33 @@ mod tests {
 
     fn candidates(text: &str) -> Vec<&str> {
         phone_candidates(text).map(|(_, number)| number).collect()
+    }
+
+    #[test]
+    fn the_next_digit_is_the_first_byte_from_on_that_is_one() {
+        let naive = |bytes: &[u8], from: usize| {
+            bytes
+                .get(from..)?
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|i| from + i)
+        };
+        // Every byte value, alone and at each position of a longer text, and
+        // digits next to their neighbours `/`, `:` and bytes with the top
+        // bit set.
+        for byte in 0..=u8::MAX {
+            for at in 0..20 {
+                let mut bytes = vec![b'x'; 20];
+                bytes[at] = byte;
+                for from in [0, at, at + 1] {
+                    assert_eq!(next_digit(&bytes, from), naive(&bytes, from), "{byte} {at}");
+                }
+            }
+        }
+        let text = "/:°¹ ab:/9 0x1 é5 ٣7".as_bytes();
+        for from in 0..=text.len() + 1 {
+            assert_eq!(next_digit(text, from), naive(text, from), "{from}");
+        }
     }
 
     #[test]

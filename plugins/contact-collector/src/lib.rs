@@ -35,6 +35,7 @@
 
 mod chars;
 mod digit_runs;
+mod first_words;
 mod people;
 mod phone;
 mod phrases;

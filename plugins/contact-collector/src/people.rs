@@ -216,8 +216,7 @@ pub fn display_name(address: &Address) -> Option<String> {
     if raw.is_empty() || raw.contains('@') || !raw.chars().any(char::is_alphabetic) {
         return None;
     }
-    let lower = raw.to_lowercase();
-    if GENERIC_NAMES.contains(&lower.as_str()) || lower == address.local_part().to_lowercase() {
+    if is_listed(raw, GENERIC_NAMES) || same_ignoring_case(raw, address.local_part()) {
         return None;
     }
     let name = match raw.split_once(',') {
@@ -244,13 +243,19 @@ pub struct SignatureInfo {
 /// sign-off line itself, as in "Best, Jane"), followed by the lines of the
 /// separated `signature_text`. Empty when there is neither.
 pub fn signature_lines(new_text: &str, signature_text: &str) -> Vec<String> {
-    let lines: Vec<&str> = new_text.lines().collect();
     let mut block = Vec::new();
-    if let Some(i) = lines.iter().rposition(|l| sign_off_rest(l).is_some()) {
-        if let Some(rest) = sign_off_rest(lines[i]).filter(|r| !r.is_empty()) {
+    // Looked for from the end, without keeping the lines before it.
+    if let Some(after) = new_text
+        .lines()
+        .rev()
+        .position(|l| sign_off_rest(l).is_some())
+    {
+        let mut from_end: Vec<&str> = new_text.lines().rev().take(after + 1).collect();
+        let sign_off = from_end.pop().expect("the sign-off line");
+        if let Some(rest) = sign_off_rest(sign_off).filter(|r| !r.is_empty()) {
             block.push(rest.to_owned());
         }
-        block.extend(lines[i + 1..].iter().map(|l| l.trim().to_owned()));
+        block.extend(from_end.iter().rev().map(|l| l.trim().to_owned()));
     }
     block.extend(signature_text.lines().map(|l| l.trim().to_owned()));
     block.retain(|l| !l.is_empty() && l != "--" && l != "-- ");
@@ -311,8 +316,19 @@ pub fn parse_signature(lines: &[String]) -> SignatureInfo {
 /// legal form that follows a comma with its company ("ACME, Inc.").
 fn line_parts(line: &str) -> Vec<String> {
     let mut joined = line.split_whitespace().collect::<Vec<_>>().join(" ");
-    for sep in [" | ", " / ", " – ", " - ", " · ", ", "] {
-        joined = joined.replace(sep, "\u{1}");
+    for (sep, mark) in [
+        (" | ", '|'),
+        (" / ", '/'),
+        (" – ", '–'),
+        (" - ", '-'),
+        (" · ", '·'),
+        (", ", ','),
+    ] {
+        // Most lines have none of the separators: look for the character
+        // that marks one before building a searcher for it.
+        if joined.contains(mark) {
+            joined = joined.replace(sep, "\u{1}");
+        }
     }
     let mut parts: Vec<String> = Vec::new();
     for part in joined
@@ -320,7 +336,7 @@ fn line_parts(line: &str) -> Vec<String> {
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        let is_form = COMPANY_FORMS.contains(&part.to_lowercase().as_str());
+        let is_form = is_listed(part, COMPANY_FORMS);
         match parts.last_mut() {
             Some(last) if is_form => {
                 last.push_str(", ");
@@ -332,15 +348,34 @@ fn line_parts(line: &str) -> Vec<String> {
     parts
 }
 
-fn words_lower(text: &str) -> Vec<String> {
+/// The words of `text` without the punctuation around them.
+fn bare_words(text: &str) -> impl Iterator<Item = &str> {
     text.split_whitespace()
-        .map(|w| w.trim_matches([',', ';', '(', ')']).to_lowercase())
-        .collect()
+        .map(|w| w.trim_matches([',', ';', '(', ')']))
+}
+
+/// True when `text`, lower-cased, is one of `list` (lower-case). ASCII text
+/// is compared without building its lower case.
+fn is_listed(text: &str, list: &[&str]) -> bool {
+    if text.is_ascii() {
+        list.iter().any(|item| item.eq_ignore_ascii_case(text))
+    } else {
+        list.contains(&text.to_lowercase().as_str())
+    }
+}
+
+/// True when `a` and `b` are the same lower-cased. ASCII is compared
+/// without building the lower case.
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 fn looks_like_name(part: &str, may_be_single_word: bool) -> bool {
     let words: Vec<&str> = part.split_whitespace().collect();
-    let lower = words_lower(part);
     let shape_ok = words.iter().all(|w| {
         PARTICLES.contains(w)
             || (w.chars().next().is_some_and(char::is_uppercase)
@@ -356,28 +391,65 @@ fn looks_like_name(part: &str, may_be_single_word: bool) -> bool {
         && count_ok
         && part.chars().count() <= 40
         && sign_off_rest(part).is_none()
-        && !GENERIC_NAMES.contains(&part.to_lowercase().as_str())
-        && !lower
-            .iter()
-            .any(|w| TITLE_WORDS.contains(&w.as_str()) || COMPANY_FORMS.contains(&w.as_str()))
+        && !is_listed(part, GENERIC_NAMES)
+        && !bare_words(part).any(|w| is_listed(w, TITLE_WORDS) || is_listed(w, COMPANY_FORMS))
 }
 
 fn looks_like_company(part: &str, near_name: bool) -> bool {
-    let lower = words_lower(part);
-    if lower.iter().any(|w| COMPANY_FORMS.contains(&w.as_str())) && part.chars().count() <= 60 {
+    if bare_words(part).any(|w| is_listed(w, COMPANY_FORMS)) && part.chars().count() <= 60 {
         return true;
     }
     near_name
-        && (1..=5).contains(&lower.len())
+        && (1..=5).contains(&bare_words(part).count())
         && part.chars().next().is_some_and(|c| c.is_uppercase())
         && !part.chars().any(|c| c.is_ascii_digit() || c == ':')
-        && !lower.iter().any(|w| TITLE_WORDS.contains(&w.as_str()))
+        && !bare_words(part).any(|w| is_listed(w, TITLE_WORDS))
         && sign_off_rest(part).is_none()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_words_are_found_in_any_case_as_lower_casing_would() {
+        for text in ["GmbH", "gmbh", "INC.", "Geschäftsführer", "GESCHÄFTSFÜHRER"] {
+            let lowered = text.to_lowercase();
+            let want = COMPANY_FORMS.contains(&lowered.as_str())
+                || TITLE_WORDS.contains(&lowered.as_str());
+            assert!(want, "{text}");
+            assert!(
+                is_listed(text, COMPANY_FORMS) || is_listed(text, TITLE_WORDS),
+                "{text}"
+            );
+        }
+        // The Kelvin sign lower-cases to `k`; `ſ` stays itself.
+        assert!(is_listed("\u{212A}G", COMPANY_FORMS));
+        assert!(!is_listed("\u{17F}a", COMPANY_FORMS));
+        assert!(!is_listed("gmbh.", COMPANY_FORMS));
+        assert!(!is_listed("", COMPANY_FORMS));
+    }
+
+    #[test]
+    fn case_is_ignored_in_comparisons_as_lower_casing_both_would() {
+        assert!(same_ignoring_case("Jane", "JANE"));
+        assert!(same_ignoring_case("Jürgen", "JÜRGEN"));
+        assert!(same_ignoring_case("\u{212A}im", "kim"));
+        assert!(!same_ignoring_case("Jane", "Jan"));
+        assert!(!same_ignoring_case("\u{17F}am", "sam"));
+    }
+
+    #[test]
+    fn lines_are_split_at_separators_only_where_they_stand() {
+        assert_eq!(
+            line_parts("Jane Doe | Head of Ops / Widgets & Co"),
+            ["Jane Doe", "Head of Ops", "Widgets & Co"]
+        );
+        assert_eq!(line_parts("ACME, Inc."), ["ACME, Inc."]);
+        assert_eq!(line_parts("Doe,Jane - x-ray"), ["Doe,Jane", "x-ray"]);
+        assert_eq!(line_parts("a | | b"), ["a", "| b"]);
+        assert_eq!(line_parts("Best regards,"), ["Best regards,"]);
+    }
 
     #[test]
     fn sign_off_rest_is_what_follows_the_sign_off() {

@@ -7,8 +7,9 @@
 //! capitalised (see [`crate::scan`]). The first place in the text where a
 //! trigger is followed by a name or company wins.
 
-use crate::scan::{blanks_end, company_end, name_end, name_ends, phrase_end, word_starts};
-use crate::triggers::{Openings, Triggers};
+use crate::first_words::FirstWords;
+use crate::scan::{blanks_end, company_end, name_end, name_ends, phrase_end, word_starts, words};
+use crate::triggers::Triggers;
 
 /// Phrases, lower-case, that put a person's name right after them.
 const NAME_PHRASES: Triggers = Triggers::new(&[
@@ -57,9 +58,9 @@ const COMPANY_PHRASES: Triggers = Triggers::new(&[
 /// "This is" introduces a name, then one of [`AFFILIATIONS`] a company.
 const INTRODUCTION: Triggers = Triggers::new(&["this is"]);
 
-/// How the phrases of [`NAME_PHRASES`], [`COMPANY_PHRASES`] and
-/// [`INTRODUCTION`] open, so that most words are passed over after one look.
-const OPENINGS: Openings = Openings::of(&[&NAME_PHRASES, &COMPANY_PHRASES, &INTRODUCTION]);
+/// The first words of [`NAME_PHRASES`], [`COMPANY_PHRASES`] and
+/// [`INTRODUCTION`], so that most words are passed over after one look.
+const FIRST_WORDS: FirstWords = FirstWords::of(&[&NAME_PHRASES, &COMPANY_PHRASES, &INTRODUCTION]);
 
 /// Words between an introduced name and the company ("this is Jane from
 /// ACME"), lower-case.
@@ -106,7 +107,8 @@ impl Stated {
     /// over the starts of its words that stops once both are found.
     pub fn find(text: &str) -> Self {
         let mut stated = Self::default();
-        for at in word_starts(text).filter(|&at| OPENINGS.may_start_at(text, at)) {
+        let openers = words(text).filter(|word| FIRST_WORDS.may_start(text, word.clone()));
+        for at in openers.map(|word| word.start) {
             if stated.name.is_none() {
                 stated.name = stated_after(text, at, &NAME_PHRASES, name_end);
             }
@@ -230,6 +232,62 @@ mod tests {
         assert_eq!(Stated::find(text).name.as_deref(), Some("Jane Doe"));
         assert_eq!(Stated::find(text).company.as_deref(), Some("Initech"));
         assert_eq!(Stated::find("nothing here"), Stated::default());
+    }
+
+    #[test]
+    fn every_trigger_passes_the_first_word_filter_however_written() {
+        let lists = [&NAME_PHRASES, &COMPANY_PHRASES, &INTRODUCTION];
+        for phrase in lists.iter().flat_map(|list| list.phrases()) {
+            for text in [
+                phrase.to_string(),
+                phrase.to_uppercase(),
+                phrase.replace('k', "\u{212A}").replace('s', "\u{17F}"),
+            ] {
+                let first = words(&text).next().expect("a first word");
+                assert_eq!(first.start, 0, "{text}");
+                assert!(FIRST_WORDS.may_start(&text, first), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_filtered_walk_finds_what_checking_every_word_finds() {
+        for text in [
+            "Hello, I ordered boots. On behalf of ACME Corp, my name is Jane Doe.",
+            "Guten Tag, ich heiße Max Müller und ich arbeite bei Beispiel GmbH.",
+            "Bonjour, je m’appelle Élodie et je travaille chez Société Générale.",
+            "Olá! O meu nome é João; trabalho na Empresa Lda.",
+            "THIS IS Jane Doe WITH Initech. Mijn naam is Pieter van der Berg.",
+            "mythical my name is jane, chamo-me Ana, lavoro presso Fiat",
+            "İ\u{212A} my name is Kelvin. I\u{212A} werk bij Ærø",
+            "Hi,my name is Jane",
+            "nothing to see here",
+        ] {
+            assert_eq!(
+                Stated::find(text),
+                Stated {
+                    name: name_from_phrase(text),
+                    company: company_from_phrase(text),
+                },
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn stated_phrases_written_with_the_kelvin_sign_or_long_s_are_found() {
+        assert_eq!(
+            Stated::find("I\u{212A} werk bij Initech")
+                .company
+                .as_deref(),
+            Some("Initech")
+        );
+        assert_eq!(
+            Stated::find("Hi, thi\u{17F} i\u{17F} Jane from Acme")
+                .company
+                .as_deref(),
+            Some("Acme")
+        );
     }
 
     #[test]

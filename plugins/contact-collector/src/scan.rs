@@ -12,6 +12,8 @@
 //! * a company: `\p{Lu}[\p{L}\p{N}&'’.\-]*`, then up to four times
 //!   `[ \t]+(?:&[ \t]+)?[\p{Lu}\p{N}][\p{L}\p{N}&'’.\-]*`
 
+use std::ops::Range;
+
 use crate::chars::{is_letter, is_number, is_upper_letter, is_word_char, matches_ignoring_case};
 
 /// Lower-case particles allowed between the words of a name ("Pieter van
@@ -38,9 +40,15 @@ fn end_of_run(text: &str, at: usize, keep: impl Fn(char) -> bool) -> usize {
 }
 
 /// Byte offsets where a word starts: a word character with no word
-/// character before it (a Unicode `\b` followed by a word). ASCII is read
-/// byte by byte; only other characters are decoded.
+/// character before it (a Unicode `\b` followed by a word).
 pub fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    words(text).map(|word| word.start)
+}
+
+/// The words of `text`, as byte ranges: each a run of word characters
+/// from a word start (see [`word_starts`]) to the next non-word character.
+/// ASCII is read byte by byte; only other characters are decoded.
+pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
@@ -63,7 +71,7 @@ pub fn word_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
         }
         let start = at;
         at = word_end(text, at);
-        Some(start)
+        Some(start..at)
     })
 }
 
@@ -255,6 +263,14 @@ mod tests {
         );
         assert_eq!(word_starts("").count(), 0);
         assert_eq!(word_starts(" ,—").count(), 0);
+    }
+
+    #[test]
+    fn words_run_from_their_start_to_the_next_non_word_character() {
+        let text = "¡Olá, 日本—Ærø!_x e\u{301}my";
+        let found: Vec<&str> = words(text).map(|word| &text[word]).collect();
+        assert_eq!(found, ["Olá", "日本", "Ærø", "_x", "e\u{301}my"]);
+        assert_eq!(words("").count(), 0);
     }
 
     #[test]

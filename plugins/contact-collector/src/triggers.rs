@@ -1,19 +1,23 @@
-//! [`Triggers`]: lists of lower-case phrases indexed by their first two
+//! [`Triggers`]: lists of lower-case phrases indexed by their first three
 //! bytes at compile time, so a place in the text is compared only with the
 //! phrases that start the way it does, and nothing is built per call.
 
 use crate::chars::matches_ignoring_case;
 
+/// How many bytes after the first letter the index looks at.
+const LATER_BYTES: usize = 2;
+
 /// Lower-case phrases, each starting with an ASCII letter, indexed by that
-/// letter and by their second byte.
+/// letter and by their next [`LATER_BYTES`] bytes.
 pub struct Triggers {
     phrases: &'static [&'static str],
     /// Per letter (`a` first), bit `i` is set when phrase `i` starts with it.
     by_first_letter: [u128; 26],
-    /// Per ASCII byte, bit `i` is set when phrase `i` may go on with it
-    /// after its first letter: when its second byte is that byte (or, for a
-    /// letter, its capital), or when it has no second byte.
-    by_second_byte: [u128; 128],
+    /// Per byte after the first letter (the second byte first), then per
+    /// ASCII byte, bit `i` is set when phrase `i` may go on with it there:
+    /// when its byte there is that byte (or, for a letter, its capital), or
+    /// when it is shorter.
+    by_later_byte: [[u128; 128]; LATER_BYTES],
 }
 
 impl Triggers {
@@ -22,33 +26,45 @@ impl Triggers {
     pub const fn new(phrases: &'static [&'static str]) -> Self {
         assert!(phrases.len() <= 128, "at most 128 triggers in a list");
         let mut by_first_letter = [0; 26];
-        let mut by_second_byte = [0; 128];
+        let mut by_later_byte = [[0; 128]; LATER_BYTES];
         let mut i = 0;
         while i < phrases.len() {
             let bytes = phrases[i].as_bytes();
             assert!(bytes[0].is_ascii_lowercase(), "a trigger starts with a-z");
             by_first_letter[(bytes[0] - b'a') as usize] |= 1 << i;
-            let mut b = 0;
-            while b < 128 {
-                let second = b as u8;
-                if bytes.len() < 2 || bytes[1] == second || bytes[1] == second.to_ascii_lowercase()
-                {
-                    by_second_byte[b] |= 1 << i;
+            let mut later = 0;
+            while later < LATER_BYTES {
+                let at = 1 + later;
+                let mut b = 0;
+                while b < 128 {
+                    let byte = b as u8;
+                    if bytes.len() <= at
+                        || bytes[at] == byte
+                        || bytes[at] == byte.to_ascii_lowercase()
+                    {
+                        by_later_byte[later][b] |= 1 << i;
+                    }
+                    b += 1;
                 }
-                b += 1;
+                later += 1;
             }
             i += 1;
         }
         Self {
             phrases,
             by_first_letter,
-            by_second_byte,
+            by_later_byte,
         }
+    }
+
+    /// The phrases, in list order.
+    pub const fn phrases(&self) -> &'static [&'static str] {
+        self.phrases
     }
 
     /// The phrases, in list order, that could start at byte offset `at`:
     /// those whose first letter is the text's there, ignoring case, and
-    /// whose second byte the text's next byte can match.
+    /// whose next bytes the text's next bytes can match.
     #[inline]
     pub fn starting_at(&self, text: &str, at: usize) -> impl Iterator<Item = &'static str> {
         set_bits(self.candidates(text, at)).map(|i| self.phrases[i])
@@ -60,16 +76,22 @@ impl Triggers {
         let bytes = text.as_bytes();
         match bytes.get(at) {
             Some(b) if b.is_ascii_alphabetic() => {
-                let by_first = self.by_first_letter[usize::from(b.to_ascii_lowercase() - b'a')];
-                // A non-ASCII character may lower-case to an ASCII letter,
-                // and the end of the text leaves phrases of one letter.
-                match bytes.get(at + 1) {
-                    Some(&next) if next.is_ascii() => {
-                        by_first & self.by_second_byte[usize::from(next)]
+                let mut mask = self.by_first_letter[usize::from(b.to_ascii_lowercase() - b'a')];
+                // Each later ASCII byte narrows the candidates. A non-ASCII
+                // character may lower-case to an ASCII letter, so it ends
+                // the narrowing; the end of the text (looked up as byte 0,
+                // which no phrase has) leaves the shorter phrases.
+                for (later, by_byte) in self.by_later_byte.iter().enumerate() {
+                    match bytes.get(at + 1 + later) {
+                        Some(&next) if next.is_ascii() => mask &= by_byte[usize::from(next)],
+                        Some(_) => break,
+                        None => {
+                            mask &= by_byte[0];
+                            break;
+                        }
                     }
-                    Some(_) => by_first,
-                    None => by_first & self.by_second_byte[0],
                 }
+                mask
             }
             // Some other characters lower-case to an ASCII letter (`K`, the
             // Kelvin sign, to `k`): compare those with every phrase.
@@ -94,54 +116,6 @@ impl Triggers {
                     .is_some_and(|first| matches_ignoring_case(c, first))
             })
             .fold(0, |mask, (i, _)| mask | 1 << i)
-    }
-}
-
-/// How the phrases of several [`Triggers`] open: per first letter (`a`
-/// first), bit `b` is set when a phrase goes on with ASCII byte `b` (or
-/// its capital) after it, or has no second byte.
-pub struct Openings([u128; 26]);
-
-impl Openings {
-    /// The openings of every phrase of `lists`.
-    pub const fn of(lists: &[&Triggers]) -> Self {
-        let mut by_first_letter = [0; 26];
-        let mut list = 0;
-        while list < lists.len() {
-            let mut letter = 0;
-            while letter < 26 {
-                let phrases = lists[list].by_first_letter[letter];
-                let mut b = 0;
-                while b < 128 {
-                    if phrases & lists[list].by_second_byte[b] != 0 {
-                        by_first_letter[letter] |= 1 << b;
-                    }
-                    b += 1;
-                }
-                letter += 1;
-            }
-            list += 1;
-        }
-        Self(by_first_letter)
-    }
-
-    /// False when no phrase can start at byte offset `at`; true when one
-    /// may (see [`Triggers::starting_at`]).
-    #[inline]
-    pub fn may_start_at(&self, text: &str, at: usize) -> bool {
-        let bytes = text.as_bytes();
-        match bytes.get(at) {
-            Some(b) if b.is_ascii_alphabetic() => {
-                let next = self.0[usize::from(b.to_ascii_lowercase() - b'a')];
-                match bytes.get(at + 1) {
-                    Some(&b) if b.is_ascii() => next & 1 << b != 0,
-                    Some(_) => next != 0,
-                    None => next & 1 != 0,
-                }
-            }
-            Some(b) => !b.is_ascii(),
-            None => false,
-        }
     }
 }
 
@@ -187,20 +161,20 @@ mod tests {
     }
 
     #[test]
-    fn openings_tell_where_a_phrase_of_any_list_may_start() {
-        const OTHERS: Triggers = Triggers::new(&["cheers", "x"]);
-        const OPENINGS: Openings = Openings::of(&[&TRIGGERS, &OTHERS]);
-        let may_start = |text: &str| OPENINGS.may_start_at(text, 0);
-        assert!(may_start("Thanks") && may_start("BEST") && may_start("cheers"));
-        assert!(may_start("x") && may_start("xyz") && may_start("Kind"));
-        assert!(!may_start("tea") && !may_start("b") && !may_start("c") && !may_start(" "));
-        // Non-ASCII characters might lower-case to anything.
-        assert!(may_start("\u{212A}ind") && may_start("t\u{212A}"));
-        for text in ["Thanks", "best", "kind", "cheers", "tea", "x", "b"] {
-            let any = TRIGGERS.starting_at(text, 0).next().is_some()
-                || OTHERS.starting_at(text, 0).next().is_some();
-            assert_eq!(may_start(text), any, "{text}");
-        }
+    fn the_third_byte_narrows_the_candidates_too() {
+        assert_eq!(at_start("THANK"), ["thanks", "thank you"]);
+        assert_eq!(at_start("THE"), Vec::<&str>::new());
+        assert_eq!(at_start("be"), Vec::<&str>::new());
+        assert_eq!(at_start("kiNd"), ["kind regards"]);
+        // A non-ASCII third character might lower-case to anything.
+        assert_eq!(at_start("th\u{212A}"), ["thanks", "thank you"]);
+        const SHORT: Triggers = Triggers::new(&["ab", "abc", "abd"]);
+        let at_start = |text| SHORT.starting_at(text, 0).collect::<Vec<_>>();
+        assert_eq!(at_start("ab"), ["ab"]);
+        assert_eq!(at_start("abc"), ["ab", "abc"]);
+        assert_eq!(at_start("ABD"), ["ab", "abd"]);
+        assert_eq!(at_start("abé"), ["ab", "abc", "abd"]);
+        assert_eq!(at_start("ab\0"), ["ab"]);
     }
 
     #[test]
