@@ -100,32 +100,22 @@ impl OutboxWorker {
         let slots = Arc::new(Semaphore::new(CONCURRENCY));
         let done = Arc::new(Notify::new());
         loop {
-            let due = match self
-                .store
-                .due_outbox(store::now_ms(), CONCURRENCY as u32 * 2)
-                .await
-            {
-                Ok(due) => due,
-                Err(e) => {
-                    tracing::error!(error = %e, "listing due outbox items");
-                    Vec::new()
-                }
+            // As many items as there are free slots, claimed in one commit.
+            let free = slots.available_permits() as u32;
+            let claimed = if free == 0 {
+                Vec::new()
+            } else {
+                self.store
+                    .claim_due_outbox(store::now_ms(), LEASE_MS, free)
+                    .await
+                    .unwrap_or_else(|e| {
+                        tracing::error!(error = %e, "claiming due outbox items");
+                        Vec::new()
+                    })
             };
-            for item in due {
+            for claimed in claimed {
                 let Ok(permit) = slots.clone().acquire_owned().await else {
                     return;
-                };
-                let claimed = match self
-                    .store
-                    .claim_outbox(&item.id, store::now_ms(), LEASE_MS)
-                    .await
-                {
-                    Ok(Some(claimed)) => claimed,
-                    Ok(None) => continue,
-                    Err(e) => {
-                        tracing::error!(error = %e, item = %item.id, "claiming an outbox item");
-                        continue;
-                    }
                 };
                 let (store, sender, done) = (
                     self.store.clone(),

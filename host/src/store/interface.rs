@@ -211,6 +211,14 @@ pub trait Store: Send + Sync {
         now: Millis,
         lease_ms: i64,
     ) -> Result<Option<OutboxItem>>;
+    /// [`Store::claim_outbox`] for the oldest due items, up to `limit`, in
+    /// one commit: what a sender with `limit` free slots sends next.
+    async fn claim_due_outbox(
+        &self,
+        now: Millis,
+        lease_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>>;
     /// `Sending` → `Sent` with the server's response; in the same
     /// transaction the causing message, if still `Queued`, moves through
     /// `Sent` to `Done` and the item's conversation counts `at` as its

@@ -54,6 +54,7 @@ macro_rules! store_conformance_tests {
             queueing_records_the_reason_and_fields_of_its_transition,
             enqueue_is_idempotent_per_cause_and_message_id,
             a_claim_is_a_compare_and_set_with_a_lease,
+            claiming_due_items_takes_the_oldest_due_up_to_the_limit,
             sent_and_failed_items_settle_their_message,
             recovery_requeues_items_left_sending,
             reply_times_count_replies_per_recipient_and_conversation,

@@ -157,6 +157,49 @@ pub(crate) async fn enqueue_is_idempotent_per_cause_and_message_id(store: Arc<dy
     ));
 }
 
+pub(crate) async fn claiming_due_items_takes_the_oldest_due_up_to_the_limit(store: Arc<dyn Store>) {
+    let inbox = new_inbox(&*store, "support@example.com").await;
+    let mut ids = Vec::new();
+    for (n, due_at) in [(1, 30), (2, 10), (3, 20), (4, 500)] {
+        let mut queued = item(&inbox, None, &format!("<{n}@example.com>"));
+        queued.next_attempt_at = due_at;
+        ids.push(store.enqueue(queued).await.unwrap().id().to_string());
+    }
+    let first = store.claim_due_outbox(100, 1_000, 2).await.unwrap();
+    let first_ids: Vec<&str> = first.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        first_ids,
+        [ids[1].as_str(), ids[2].as_str()],
+        "oldest due first"
+    );
+    assert!(
+        first
+            .iter()
+            .all(|i| (i.state, i.attempts, i.next_attempt_at) == (OutboxState::Sending, 1, 1_100))
+    );
+    let rest = store.claim_due_outbox(100, 1_000, 10).await.unwrap();
+    let rest_ids: Vec<&str> = rest.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        rest_ids,
+        [ids[0].as_str()],
+        "claimed items and items not due stay"
+    );
+    assert!(
+        store
+            .claim_due_outbox(100, 1_000, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .claim_due_outbox(100, 1_000, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 pub(crate) async fn a_claim_is_a_compare_and_set_with_a_lease(store: Arc<dyn Store>) {
     let inbox = new_inbox(&*store, "support@example.com").await;
     let mut queued = item(&inbox, None, "<a@example.com>");

@@ -151,6 +151,20 @@ pub(super) fn claim(
         .optional()?)
 }
 
+/// Claims the oldest due items, up to `limit`.
+pub(super) fn claim_due(
+    conn: &Connection,
+    now: Millis,
+    lease_ms: i64,
+    limit: u32,
+) -> Result<Vec<OutboxItem>> {
+    let mut claimed = Vec::new();
+    for item in due(conn, now, limit)? {
+        claimed.extend(claim(conn, &item.id, now, lease_ms)?);
+    }
+    Ok(claimed)
+}
+
 /// Explains why a conditional outbox update matched no row.
 fn miss(conn: &Connection, id: &str, expected: &str) -> Result<StoreError> {
     let state: Option<OutboxState> = conn

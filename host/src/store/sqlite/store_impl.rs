@@ -334,6 +334,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn claim_due_outbox(
+        &self,
+        now: Millis,
+        lease_ms: i64,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>> {
+        self.write(move |c| outbox::claim_due(c, now, lease_ms, limit))
+            .await
+    }
+
     async fn mark_sent(&self, id: &str, smtp_response: &str, at: Millis) -> Result<()> {
         let (id, response) = (id.to_string(), smtp_response.to_string());
         self.write(move |c| outbox::mark_sent(c, &id, &response, at))
