@@ -158,7 +158,7 @@ async fn run(plan: Plan) {
         next += 1;
         dovecot.deliver(BOT, &raw).await;
         replies += 1;
-        sink.wait_for(replies, STUCK).await;
+        sink.wait_for_count(replies, STUCK).await;
     }
 
     // Latency: one mail in flight at a time.
@@ -169,7 +169,7 @@ async fn run(plan: Plan) {
         dovecot.deliver(BOT, &raw).await;
         latency_mails.insert(id, now_ms());
         replies += 1;
-        sink.wait_for(replies, STUCK).await;
+        sink.wait_for_count(replies, STUCK).await;
     }
 
     // Throughput: the whole batch as fast as Dovecot takes it.
@@ -187,7 +187,7 @@ async fn run(plan: Plan) {
         .await;
     let delivery_time = started.elapsed();
     replies += plan.throughput;
-    sink.wait_for(replies, STUCK).await;
+    sink.wait_for_count(replies, STUCK).await;
     let throughput_mails: HashMap<String, Millis> = delivered.into_iter().collect();
     next += plan.throughput;
 
@@ -200,7 +200,7 @@ async fn run(plan: Plan) {
     let restarted_ms = now_ms();
     host.start_again().await;
     replies += plan.throughput;
-    sink.wait_for(replies, STUCK).await;
+    sink.wait_for_count(replies, STUCK).await;
 
     let timings = timings(&host).await;
     host.stop().await;

@@ -9,7 +9,10 @@ use crate::store::{
     Millis, Result, StoreError, content_hash, new_id, normalize_email, normalize_message_id,
 };
 
-pub(super) const MESSAGE_COLUMNS: &str = "id, inbox_id, source_key, source, content_hash, raw, \
+/// The columns [`message_row`] reads, from `messages` (the raw bytes from
+/// `message_raw`, where they live apart from the row).
+pub(super) const MESSAGE_COLUMNS: &str = "id, inbox_id, source_key, source, content_hash, \
+     (SELECT raw FROM message_raw WHERE message_id = messages.id), \
      state, reason, conversation_id, message_id_header, from_email, subject, new_text, \
      received_at, updated_at";
 
@@ -55,9 +58,9 @@ pub(super) fn insert_received(
     }
     let id = new_id();
     conn.prepare_cached(
-        "INSERT INTO messages (id, inbox_id, source_key, source, content_hash, raw, state,
+        "INSERT INTO messages (id, inbox_id, source_key, source, content_hash, state,
              received_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         id,
@@ -65,7 +68,6 @@ pub(super) fn insert_received(
         m.source_key,
         m.source,
         hash,
-        m.raw,
         MessageState::Received,
         m.received_at,
         now
@@ -78,6 +80,8 @@ pub(super) fn insert_received(
         }
         e => e.into(),
     })?;
+    conn.prepare_cached("INSERT INTO message_raw (message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![id, m.raw])?;
     push_history(conn, &id, MessageState::Received, None, now)?;
     Ok(InsertOutcome::Inserted(id))
 }

@@ -8,8 +8,14 @@ use crate::store::{Result, StoreError, now_ms};
 
 /// (version, name, SQL), in ascending version order. Never edit a shipped
 /// migration: add a new one.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("migrations/0001_initial.sql")),
+    (
+        2,
+        "message_raw_apart",
+        include_str!("migrations/0002_message_raw_apart.sql"),
+    ),
+];
 
 /// Applies every migration newer than the database's schema.
 pub(super) fn apply(conn: &mut Connection) -> Result<()> {

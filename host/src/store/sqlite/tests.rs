@@ -123,11 +123,41 @@ async fn migrations_are_applied_once_across_reopens() {
         })
         .await
         .unwrap();
-    assert_eq!(first.schema_versions().unwrap(), [1]);
+    assert_eq!(first.schema_versions().unwrap(), [1, 2]);
     drop(first);
     let again = SqliteStore::open(&path).unwrap();
-    assert_eq!(again.schema_versions().unwrap(), [1]);
+    assert_eq!(again.schema_versions().unwrap(), [1, 2]);
     assert_eq!(again.bots().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn mail_stored_before_the_bytes_moved_apart_keeps_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mailbot.db");
+    {
+        // A database as the first schema left it, holding one message.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("migrations/0001_initial.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                 applied_at INTEGER NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, 'initial', 0);
+             INSERT INTO inboxes (id, name, address, kind, settings, created_at, updated_at)
+                 VALUES ('in1', 'Support', 'support@example.com', 'imap', '{}', 0, 0);
+             INSERT INTO messages (id, inbox_id, source_key, source, content_hash, raw, state,
+                 received_at, updated_at)
+                 VALUES ('m1', 'in1', 'imap:INBOX:1:1', 'imap', 'h', X'53756267', 'received', 5, 5);",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    assert_eq!(store.schema_versions().unwrap(), [1, 2]);
+    let message = store.message("m1").await.unwrap();
+    assert_eq!(
+        (message.raw.as_slice(), message.state),
+        (&b"Subg"[..], MessageState::Received)
+    );
 }
 
 #[test]
