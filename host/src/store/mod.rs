@@ -45,9 +45,11 @@ pub fn now_ms() -> Millis {
         .unwrap_or(0)
 }
 
-/// A fresh id for a new row.
+/// A fresh id for a new row: a UUIDv7, so ids made later sort later and
+/// new rows land at the end of every index keyed by id instead of on a
+/// random page of it (fewer pages written per commit, warmer caches).
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// The content hash the store records for raw message bytes (BLAKE3, hex).
