@@ -96,11 +96,10 @@ fn storing_failed(e: impl std::fmt::Display) -> SinkError {
 #[async_trait::async_trait]
 impl InboundSink for Intake {
     async fn accept(&self, mail: InboundMail) -> Result<(), SinkError> {
-        let inbox = self.account_inbox(&mail.account).await?;
-        self.insert(imap_message(inbox.id, mail, store::now_ms()))
+        self.accept_all(vec![mail])
             .await
-            .map(|_| ())
-            .map_err(storing_failed)
+            .pop()
+            .unwrap_or_else(|| Err(storing_failed("no outcome for the message")))
     }
 
     /// One commit for the whole batch, in its order.

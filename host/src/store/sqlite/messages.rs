@@ -94,13 +94,14 @@ pub(super) fn insert_received_each(
     now: Millis,
 ) -> Result<Vec<Result<InsertOutcome>>> {
     let mut outcomes = Vec::with_capacity(messages.len());
+    let run = |sql: &str| conn.prepare_cached(sql)?.execute([]).map(drop);
     for m in messages {
-        conn.execute_batch("SAVEPOINT insert_received")?;
+        run("SAVEPOINT insert_received")?;
         let outcome = insert_received(conn, m, now);
         if outcome.is_err() {
-            conn.execute_batch("ROLLBACK TO insert_received")?;
+            run("ROLLBACK TO insert_received")?;
         }
-        conn.execute_batch("RELEASE insert_received")?;
+        run("RELEASE insert_received")?;
         outcomes.push(outcome);
     }
     Ok(outcomes)
