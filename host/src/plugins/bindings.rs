@@ -11,7 +11,6 @@ mod generated {
     });
 }
 
-pub use generated::exports::mailbot::plugin::policy::Guest as PolicyExports;
 pub use generated::mailbot::plugin::knowledge::Passage;
 pub use generated::mailbot::plugin::llm::{ChatMessage, ChatRole};
 pub use generated::mailbot::plugin::log::Level as LogLevel;

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use wasmtime::Store;
 
-use super::bindings::PolicyExports;
 use super::bindings::types::{
     Bot, Contact, Conversation, EscalateDecision, Inbox, Message, ReplyDecision, RouteDecision,
     SignatureBlock as Signature,
 };
 use super::capability::Grants;
 use super::error::{PluginError, PluginErrorKind};
+use super::exports::HookCalls;
 use super::invoke::{CallContext, guest_result};
 use super::loaded::Hook;
 use super::registry::PluginRegistry;
@@ -219,7 +219,7 @@ impl PolicyChain {
         &self,
         hook: Hook,
         scope: &CallScope,
-        call: impl Fn(&PolicyExports, &mut Store<CallState>) -> wasmtime::Result<Result<T, String>>,
+        call: impl Fn(&HookCalls<'_>, &mut Store<CallState>) -> wasmtime::Result<Result<T, String>>,
         mut definite: impl FnMut(&T) -> bool,
     ) -> ChainOutcome<T> {
         let mut records = Vec::new();

@@ -8,10 +8,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use wasmtime::component::{Component, HasSelf, Linker};
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
+};
 
 use super::bindings::{Plugin, PluginPre};
 use super::cache::CompileCache;
+use super::exports::ContractExports;
 use super::invoke::CallContext;
 use super::loaded::{Hook, LoadedPlugin};
 use super::registry::LoadError;
@@ -29,6 +32,10 @@ const EPOCH_TICK: Duration = Duration::from_millis(2);
 const MEMORY_KEEP_RESIDENT: usize = 2 << 20;
 /// The same for tables (function pointers), which are small.
 const TABLE_KEEP_RESIDENT: usize = 64 << 10;
+
+/// Set to `perfmap` to have the engine write `/tmp/perf-<pid>.map`, so that
+/// `perf record`/`perf report` name the functions of compiled plugins.
+pub const PROFILER_ENV: &str = "MAILBOT_WASM_PROFILER";
 
 /// The package version of the contract this host serves.
 pub const CONTRACT_VERSION: &str = "0.1.0";
@@ -90,6 +97,10 @@ impl PluginEngine {
             .wasm_component_model(true)
             .epoch_interruption(true)
             .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        if std::env::var_os(PROFILER_ENV).is_some_and(|v| v == "perfmap") {
+            // `perf record` can then name the plugins' compiled functions.
+            config.profiler(ProfilingStrategy::PerfMap);
+        }
         let engine = Engine::new(&config).map_err(|e| anyhow::anyhow!("wasm engine: {e}"))?;
 
         let mut linker = Linker::<CallState>::new(&engine);
@@ -157,14 +168,19 @@ impl PluginEngine {
         };
 
         self.check_contract_version(&component, source)?;
-        let pre = self
-            .linker
-            .instantiate_pre(&component)
-            .and_then(PluginPre::new)
-            .map_err(|e| LoadError::Link {
+        let link = |e: wasmtime::Error| LoadError::Link {
+            file: src(),
+            reason: format!("{e:#}"),
+        };
+        let pre = self.linker.instantiate_pre(&component).map_err(link)?;
+        let bindings = PluginPre::new(pre.clone()).map_err(link)?;
+        let mut store = self.call_store("(loading)", CallContext::describe());
+        let exports = ContractExports::check(&component, &bindings, &mut store).map_err(|e| {
+            LoadError::Describe {
                 file: src(),
-                reason: format!("{e:#}"),
-            })?;
+                reason: self.classify(&store, e, true).to_string(),
+            }
+        })?;
 
         let mut plugin = LoadedPlugin {
             name: String::new(),
@@ -174,6 +190,7 @@ impl PluginEngine {
             source: source.to_owned(),
             from_cache,
             pre,
+            exports,
         };
         let ctx = CallContext::describe();
         let info = self

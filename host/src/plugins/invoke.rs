@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use wasmtime::{Store, Trap};
 
-use super::bindings::PolicyExports;
 use super::capability::Grants;
 use super::engine::PluginEngine;
 use super::error::{PluginError, PluginErrorKind};
+use super::exports::HookCalls;
 use super::loaded::{Hook, LoadedPlugin};
 use super::services::HostServices;
 use super::state::CallState;
@@ -47,31 +47,36 @@ impl CallContext {
 
 impl PluginEngine {
     /// Calls `hook` of `plugin` in a fresh instance. `call` receives the
-    /// instance's exports and store.
+    /// instance's functions and store.
     pub(crate) fn invoke<R>(
         &self,
         plugin: &LoadedPlugin,
         hook: Hook,
         ctx: CallContext,
-        call: impl FnOnce(&PolicyExports, &mut Store<CallState>) -> wasmtime::Result<R>,
+        call: impl FnOnce(&HookCalls<'_>, &mut Store<CallState>) -> wasmtime::Result<R>,
     ) -> Result<R, PluginError> {
         let fail = |kind| PluginError::new(&plugin.name, &plugin.hash, hook, kind);
-        let state = CallState::new(&plugin.name, ctx, self.limits.max_memory);
-        let mut store = Store::new(self.engine(), state);
-        store.limiter(|state| &mut state.memory);
-        store.set_epoch_deadline(self.deadline_ticks());
-        store.epoch_deadline_trap();
-
+        let mut store = self.call_store(&plugin.name, ctx);
         let instance = plugin
             .pre
             .instantiate(&mut store)
             .map_err(|e| fail(self.classify(&store, e, true)))?;
-        let exports = instance.mailbot_plugin_policy();
-        call(exports, &mut store).map_err(|e| fail(self.classify(&store, e, false)))
+        let calls = HookCalls::new(instance, &plugin.exports);
+        call(&calls, &mut store).map_err(|e| fail(self.classify(&store, e, false)))
+    }
+
+    /// A store for one call of `plugin`'s, with the sandbox limits armed.
+    pub(crate) fn call_store(&self, plugin: &str, ctx: CallContext) -> Store<CallState> {
+        let state = CallState::new(plugin, ctx, self.limits.max_memory);
+        let mut store = Store::new(self.engine(), state);
+        store.limiter(|state| &mut state.memory);
+        store.set_epoch_deadline(self.deadline_ticks());
+        store.epoch_deadline_trap();
+        store
     }
 
     /// Turns a wasmtime error into what went wrong, as the guest saw it.
-    fn classify(
+    pub(crate) fn classify(
         &self,
         store: &Store<CallState>,
         error: wasmtime::Error,

@@ -4,7 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use super::bindings::PluginPre;
+use wasmtime::component::InstancePre;
+
+use super::exports::ContractExports;
 use super::state::CallState;
 
 /// A function of the plugin contract the host calls.
@@ -80,7 +82,9 @@ pub struct LoadedPlugin {
     /// Whether the compiled code came from the on-disk compile cache.
     pub from_cache: bool,
     // Pre-linked component: each call instantiates a fresh instance from it.
-    pub(crate) pre: PluginPre<CallState>,
+    pub(crate) pre: InstancePre<CallState>,
+    // Its contract functions, checked at load.
+    pub(crate) exports: ContractExports,
 }
 
 impl LoadedPlugin {

@@ -13,6 +13,7 @@ mod capability;
 mod chain;
 mod engine;
 mod error;
+mod exports;
 mod invoke;
 mod loaded;
 mod registry;
