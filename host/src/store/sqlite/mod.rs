@@ -33,6 +33,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::store::{Result, StoreError};
@@ -184,6 +185,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // The query planner's stability guarantee: plans never depend on the
+    // values bound. Without it SQLite marks a statement whose plan could
+    // (an indexed column compared with a parameter) to be prepared again
+    // whenever its parameters change, and the statement cache clears every
+    // statement's parameters when it is handed back: each cached statement
+    // was compiled anew on nearly every use.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     // `temp_store = MEMORY`: temporary storage, above all the statement
     // journal of the savepoint each call of a group commit runs in, stays
     // in memory; in a temp file every page a call changed was written twice

@@ -124,12 +124,14 @@ pub(super) fn queue_and_advance(
     }
 }
 
+/// The oldest items due at `?1`, at most `?2`: queued ones whose time has
+/// come and claimed ones whose lease ran out.
+const DUE: &str = "FROM outbox
+     WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1
+     ORDER BY next_attempt_at, created_at LIMIT ?2";
+
 pub(super) fn due(conn: &Connection, now: Millis, limit: u32) -> Result<Vec<OutboxItem>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {OUTBOX_COLUMNS} FROM outbox
-         WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1
-         ORDER BY next_attempt_at, created_at LIMIT ?2"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {OUTBOX_COLUMNS} {DUE}"))?;
     let rows = stmt.query_map(params![now, limit], outbox_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -158,9 +160,15 @@ pub(super) fn claim_due(
     lease_ms: i64,
     limit: u32,
 ) -> Result<Vec<OutboxItem>> {
-    let mut claimed = Vec::new();
-    for item in due(conn, now, limit)? {
-        claimed.extend(claim(conn, &item.id, now, lease_ms)?);
+    // Only the ids: each claim returns its whole row (the reply's bytes
+    // included), read once.
+    let ids: Vec<String> = conn
+        .prepare_cached(&format!("SELECT id {DUE}"))?
+        .query_map(params![now, limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut claimed = Vec::with_capacity(ids.len());
+    for id in ids {
+        claimed.extend(claim(conn, &id, now, lease_ms)?);
     }
     Ok(claimed)
 }

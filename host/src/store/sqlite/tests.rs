@@ -195,6 +195,30 @@ async fn the_file_runs_in_wal_with_foreign_keys_and_full_sync() {
     assert_eq!(pragmas, (1, 2, "wal".to_string()), "synchronous 2 is FULL");
 }
 
+#[tokio::test]
+async fn cached_statements_are_not_compiled_again_when_their_parameters_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("mailbot.db")).unwrap();
+    // An indexed column compared with a parameter: the kind of statement
+    // SQLite would otherwise compile again after every change of value.
+    let sql = "SELECT created_at FROM outbox WHERE message_id = ?1 ORDER BY created_at, rowid";
+    let reprepared = store
+        .inner
+        .read(move |c| {
+            for n in 0..5 {
+                let mut stmt = c.prepare_cached(sql)?;
+                let rows: Vec<i64> = stmt
+                    .query_map([format!("message-{n}")], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                assert!(rows.is_empty());
+            }
+            let stmt = c.prepare_cached(sql)?;
+            Ok(stmt.get_status(rusqlite::StatementStatus::RePrepare))
+        })
+        .unwrap();
+    assert_eq!(reprepared, 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_call_in_a_commit_group_rolls_back_only_itself() {
     let dir = tempfile::tempdir().unwrap();
