@@ -98,6 +98,9 @@ impl Dovecot {
         panic!("dovecot did not start; log:\n{}", dovecot.log());
     }
 
+    /// The server's configuration. `mail_fsync = never`: a test mailbox
+    /// needs no durability against power loss, and fsyncs of the fixture
+    /// would take disk time from the host under test on the same machine.
     fn config(&self) -> String {
         let root = self.dir.path().display();
         let (uid, gid) = if is_root() {
@@ -132,6 +135,7 @@ impl Dovecot {
              default_internal_user = dovecot\n\
              first_valid_uid = 1\n\
              mail_location = maildir:{root}/mail/%u\n\
+             mail_fsync = never\n\
              passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {root}/users\n}}\n\
              userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={root}/mail/%u allow_all_users=yes\n}}\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {imap}\n  }}\n{imaps}}}\n\
@@ -383,57 +387,102 @@ async fn fetch_bodies(
     Ok(fetched.into_iter().map(|(_, raw)| raw).collect())
 }
 
-/// Delivers one message over LMTP to `recipients` at `127.0.0.1:port`.
-/// Fails unless every recipient got a 2xx.
+/// Delivers one message over LMTP to `recipients` at `127.0.0.1:port`, in
+/// a session of its own. Fails unless every recipient got a 2xx.
 pub async fn lmtp_deliver(
     port: u16,
     from: &str,
     recipients: &[String],
     raw: &[u8],
 ) -> Result<(), String> {
-    let stream = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .map_err(|e| format!("connect: {e}"))?;
-    let (read, mut write) = stream.into_split();
-    let mut read = BufReader::new(read);
-    async fn reply(read: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Result<String, String> {
+    let mut session = LmtpSession::connect(port).await?;
+    session.deliver(from, recipients, raw).await?;
+    session.quit().await;
+    Ok(())
+}
+
+/// One LMTP connection that delivers message after message, as an MTA's
+/// LMTP client with connection caching does.
+pub struct LmtpSession {
+    read: BufReader<tokio::net::tcp::OwnedReadHalf>,
+    write: tokio::net::tcp::OwnedWriteHalf,
+}
+
+impl LmtpSession {
+    /// Connects to `127.0.0.1:port` and greets the server.
+    pub async fn connect(port: u16) -> Result<Self, String> {
+        let stream = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .map_err(|e| format!("connect: {e}"))?;
+        let (read, write) = stream.into_split();
+        let mut session = LmtpSession {
+            read: BufReader::new(read),
+            write,
+        };
+        session.expect('2').await?;
+        session.send(b"LHLO localhost\r\n").await?;
+        session.expect('2').await?;
+        Ok(session)
+    }
+
+    /// Delivers one message to `recipients` (one transaction); fails unless
+    /// every recipient got a 2xx.
+    pub async fn deliver(
+        &mut self,
+        from: &str,
+        recipients: &[String],
+        raw: &[u8],
+    ) -> Result<(), String> {
+        let mut commands = format!("MAIL FROM:<{from}>\r\n");
+        for rcpt in recipients {
+            commands.push_str(&format!("RCPT TO:<{rcpt}>\r\n"));
+        }
+        commands.push_str("DATA\r\n");
+        self.send(commands.as_bytes()).await?;
+        for _ in 0..(1 + recipients.len()) {
+            self.expect('2').await?;
+        }
+        self.expect('3').await?;
+        let mut data = dot_stuff(raw);
+        data.extend_from_slice(b".\r\n");
+        self.send(&data).await?;
+        for _ in recipients {
+            self.expect('2').await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the session.
+    pub async fn quit(mut self) {
+        self.send(b"QUIT\r\n").await.ok();
+    }
+
+    async fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+        self.write.write_all(bytes).await.map_err(|e| e.to_string())
+    }
+
+    /// Reads a whole (possibly multi-line) reply; fails unless its code
+    /// starts with `code`.
+    async fn expect(&mut self, code: char) -> Result<(), String> {
         loop {
             let mut line = String::new();
-            if read.read_line(&mut line).await.map_err(|e| e.to_string())? == 0 {
+            if self
+                .read
+                .read_line(&mut line)
+                .await
+                .map_err(|e| e.to_string())?
+                == 0
+            {
                 return Err("connection closed".into());
             }
-            if line.as_bytes().get(3) != Some(&b'-') {
-                return Ok(line);
+            if line.as_bytes().get(3) == Some(&b'-') {
+                continue;
             }
+            return if line.starts_with(code) {
+                Ok(())
+            } else {
+                Err(line.trim_end().to_owned())
+            };
         }
     }
-    let expect = |line: String, code: char| {
-        if line.starts_with(code) {
-            Ok(())
-        } else {
-            Err(line.trim_end().to_owned())
-        }
-    };
-    expect(reply(&mut read).await?, '2')?;
-    let mut commands = format!("LHLO localhost\r\nMAIL FROM:<{from}>\r\n");
-    for rcpt in recipients {
-        commands.push_str(&format!("RCPT TO:<{rcpt}>\r\n"));
-    }
-    commands.push_str("DATA\r\n");
-    write
-        .write_all(commands.as_bytes())
-        .await
-        .map_err(|e| e.to_string())?;
-    for _ in 0..(2 + recipients.len()) {
-        expect(reply(&mut read).await?, '2')?;
-    }
-    expect(reply(&mut read).await?, '3')?;
-    let mut data = dot_stuff(raw);
-    data.extend_from_slice(b".\r\n");
-    write.write_all(&data).await.map_err(|e| e.to_string())?;
-    for _ in recipients {
-        expect(reply(&mut read).await?, '2')?;
-    }
-    write.write_all(b"QUIT\r\n").await.ok();
-    Ok(())
 }

@@ -1,7 +1,8 @@
 //! Real servers on loopback for integration tests.
 //!
 //! - [`Dovecot`]: IMAP (plain, optionally TLS) and LMTP in a temp dir, with
-//!   helpers to add users, deliver "customer" mail and read mailboxes back.
+//!   helpers to add users, deliver "customer" mail and read mailboxes back;
+//!   [`LmtpSession`] delivers many messages over one LMTP connection.
 //! - [`SmtpSink`]: Postfix's `smtp-sink`, a fast real SMTP receiver that
 //!   writes every message to a file; can be told to reject RCPT with a 5xx
 //!   and can be stopped and started again on the same port.
@@ -31,6 +32,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub use dovecot::Dovecot;
+#[allow(unused_imports)] // the pipeline bench delivers over it; the tests do not
+pub use dovecot::LmtpSession;
 pub use events::RecordingEvents;
 pub use host::{Host, config_text};
 pub use mail::{customer_mail, follow_up, header};
