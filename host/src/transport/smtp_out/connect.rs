@@ -49,6 +49,9 @@ pub(super) enum SmtpError {
     /// Implicit TLS could not be established.
     #[error(transparent)]
     Tls(#[from] TlsError),
+    /// The server refused the credentials (AUTH failed).
+    #[error("sign-in refused: {0}")]
+    SignIn(lettre::transport::smtp::Error),
     /// A step took longer than its deadline.
     #[error("{0} timed out")]
     Timeout(&'static str),
@@ -237,7 +240,11 @@ impl Connector {
                 self.timeout,
                 conn.auth(sign_in.mechanisms, &sign_in.credentials),
             )
-            .await?;
+            .await
+            .map_err(|e| match e {
+                SmtpError::Smtp(refused) => SmtpError::SignIn(refused),
+                other => other,
+            })?;
         }
         Ok(conn)
     }

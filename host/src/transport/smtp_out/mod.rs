@@ -146,6 +146,9 @@ pub struct SmtpSender {
 /// 5xx is permanent, and so is what lettre refuses to send at all (e.g. 8-bit
 /// content to a server without 8BITMIME); 4xx and everything below SMTP
 /// (connection, TLS, timeouts, the pool) is temporary.
+/// A refused sign-in is temporary: the credentials are the account's
+/// problem, not the message's, and an OAuth access token revoked before its
+/// expiry is replaced on the next attempt (see [`SmtpSender::forget_token`]).
 fn classify(error: &SmtpError) -> SendError {
     match error {
         SmtpError::Smtp(e) if e.is_permanent() || e.is_client() => {
@@ -307,25 +310,45 @@ impl SmtpSender {
                 account: self.label.clone(),
                 detail,
             })?;
-        match self.noop(sign_in.as_ref()).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(TransportError::Connect {
-                protocol: Protocol::Smtp,
-                account: self.label.clone(),
-                server: self.server.clone(),
-                detail: "NOOP failed".to_owned(),
-            }),
-            Err(SmtpError::Smtp(e)) if e.is_permanent() => Err(TransportError::Login {
+        let error = match self.noop(sign_in.as_ref()).await {
+            Ok(true) => return Ok(()),
+            Ok(false) => {
+                return Err(TransportError::Connect {
+                    protocol: Protocol::Smtp,
+                    account: self.label.clone(),
+                    server: self.server.clone(),
+                    detail: "NOOP failed".to_owned(),
+                });
+            }
+            Err(e) => e,
+        };
+        self.forget_token(&error).await;
+        Err(match error {
+            SmtpError::SignIn(e) => TransportError::Login {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
                 detail: e.to_string(),
-            }),
-            Err(e) => Err(TransportError::Connect {
+            },
+            SmtpError::Smtp(e) if e.is_permanent() => TransportError::Login {
+                protocol: Protocol::Smtp,
+                account: self.label.clone(),
+                detail: e.to_string(),
+            },
+            e => TransportError::Connect {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
                 server: self.server.clone(),
                 detail: e.to_string(),
-            }),
+            },
+        })
+    }
+
+    /// After a refused sign-in, forgets an OAuth account's access token:
+    /// it may have been revoked before it expired, and the next attempt
+    /// then fetches a new one instead of offering it again until expiry.
+    async fn forget_token(&self, error: &SmtpError) {
+        if let (SmtpError::SignIn(_), Some(oauth)) = (error, &self.oauth) {
+            oauth.tokens.invalidate().await;
         }
     }
 }
@@ -351,11 +374,13 @@ impl OutboundSender for SmtpSender {
             Envelope::new(from, to).map_err(|e| SendError::Permanent(format!("envelope: {e}")))?;
         let sign_in = self.current_sign_in().await.map_err(SendError::Temporary)?;
         let body = wire_form(raw);
-        let mut lease = self
-            .pool
-            .get(sign_in.as_ref())
-            .await
-            .map_err(|e| classify(&e))?;
+        let mut lease = match self.pool.get(sign_in.as_ref()).await {
+            Ok(lease) => lease,
+            Err(e) => {
+                self.forget_token(&e).await;
+                return Err(classify(&e));
+            }
+        };
         let deadline = send_deadline(self.pool.timeout(), body.len());
         let sent = tokio::time::timeout(deadline, lease.conn().send(&envelope, &body)).await;
         let response = match sent {
@@ -396,6 +421,70 @@ pub async fn check_login(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server on loopback that greets, offers AUTH and refuses every
+    /// sign-in with 535, as a server does for a wrong password or a revoked
+    /// token. Returns its port.
+    async fn refusing_server() -> u16 {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let (read, mut write) = tcp.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    write.write_all(b"220 refuses.test ESMTP\r\n").await?;
+                    while let Some(line) = lines.next_line().await? {
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-refuses.test\r\n250 AUTH PLAIN LOGIN\r\n",
+                            "AUTH" => b"535 5.7.8 Authentication credentials invalid\r\n",
+                            "QUIT" => b"221 bye\r\n",
+                            _ => b"503 5.5.1 sign in first\r\n",
+                        };
+                        write.write_all(reply).await?;
+                    }
+                    std::io::Result::Ok(())
+                });
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn a_refused_sign_in_is_a_temporary_failure_and_a_login_error() {
+        let port = refusing_server().await;
+        let mut relay = RelayConfig::new("127.0.0.1", port, Security::Plain);
+        relay.auth = Some(RelayAuth::Password {
+            username: "bot@example.com".into(),
+            password: Secret::new("wrong"),
+        });
+        let sender = SmtpSender::new(relay).unwrap();
+        let error = sender
+            .send(
+                "bot@example.com",
+                &["customer@example.com".into()],
+                b"Subject: x\r\n\r\nhi\r\n",
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, SendError::Temporary(m) if m.contains("sign-in refused") && m.contains("535")),
+            "{error:?}"
+        );
+        let error = sender.check_login().await.unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                TransportError::Login {
+                    protocol: Protocol::Smtp,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
 
     #[test]
     fn addresses_are_checked_before_sending() {
