@@ -11,10 +11,10 @@ mod generated {
     });
 }
 
+pub use generated::Plugin;
 pub use generated::mailbot::plugin::knowledge::Passage;
 pub use generated::mailbot::plugin::llm::{ChatMessage, ChatRole};
 pub use generated::mailbot::plugin::log::Level as LogLevel;
-pub use generated::{Plugin, PluginPre};
 
 /// The records that cross the plugin boundary (messages, conversations,
 /// decisions), as generated from `wit/plugin.wit`.

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use wasmtime::component::{Component, HasSelf, Linker};
 use wasmtime::{
-    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, ProfilingStrategy,
+    Config, Enabled, Engine, InstanceAllocationStrategy, PoolingAllocationConfig,
+    ProfilingStrategy, Store,
 };
 
-use super::bindings::{Plugin, PluginPre};
+use super::bindings::Plugin;
 use super::cache::CompileCache;
 use super::exports::ContractExports;
 use super::invoke::CallContext;
@@ -35,7 +36,7 @@ const TABLE_KEEP_RESIDENT: usize = 64 << 10;
 
 /// Set to `perfmap` to have the engine write `/tmp/perf-<pid>.map`, so that
 /// `perf record`/`perf report` name the functions of compiled plugins.
-pub const PROFILER_ENV: &str = "MAILBOT_WASM_PROFILER";
+const PROFILER_ENV: &str = "MAILBOT_WASM_PROFILER";
 
 /// The package version of the contract this host serves.
 pub const CONTRACT_VERSION: &str = "0.1.0";
@@ -173,44 +174,40 @@ impl PluginEngine {
             reason: format!("{e:#}"),
         };
         let pre = self.linker.instantiate_pre(&component).map_err(link)?;
-        let bindings = PluginPre::new(pre.clone()).map_err(link)?;
-        let mut store = self.call_store("(loading)", CallContext::describe());
-        let exports = ContractExports::check(&component, &bindings, &mut store).map_err(|e| {
-            LoadError::Describe {
-                file: src(),
-                reason: self.classify(&store, e, true).to_string(),
-            }
-        })?;
+        let exports = ContractExports::find(&component).map_err(link)?;
 
-        let mut plugin = LoadedPlugin {
-            name: String::new(),
-            version: String::new(),
-            hooks: Vec::new(),
-            hash,
-            source: source.to_owned(),
-            from_cache,
-            pre,
-            exports,
+        // One instance answers `describe`; wrapping it, the generated
+        // bindings check every export's type against the contract, once for
+        // this component (hook calls later skip the check).
+        let failed = |store: &Store<CallState>, e, instantiating| LoadError::Describe {
+            file: src(),
+            reason: self.classify(store, e, instantiating).to_string(),
         };
-        let ctx = CallContext::describe();
-        let info = self
-            .invoke(&plugin, Hook::Describe, ctx, |exports, store| {
-                exports.call_describe(store)
-            })
-            .map_err(|e| LoadError::Describe {
-                file: src(),
-                reason: e.kind.to_string(),
-            })?;
+        let mut store = self.call_store("", CallContext::describe());
+        let instance = pre
+            .instantiate(&mut store)
+            .map_err(|e| failed(&store, e, true))?;
+        let checked = Plugin::new(&mut store, &instance).map_err(|e| failed(&store, e, true))?;
+        let info = checked
+            .mailbot_plugin_policy()
+            .call_describe(&mut store)
+            .map_err(|e| failed(&store, e, false))?;
         if info.name.trim().is_empty() {
             return Err(LoadError::Describe {
                 file: src(),
                 reason: "describe returned an empty name".into(),
             });
         }
-        plugin.name = info.name;
-        plugin.version = info.version;
-        plugin.hooks = info.hooks.into_iter().map(Hook::from_wit).collect();
-        Ok(plugin)
+        Ok(LoadedPlugin {
+            name: info.name,
+            version: info.version,
+            hooks: info.hooks.into_iter().map(Hook::from_wit).collect(),
+            hash,
+            source: source.to_owned(),
+            from_cache,
+            pre,
+            exports,
+        })
     }
 
     /// Refuses components built against another version of the contract,

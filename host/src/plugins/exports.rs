@@ -4,10 +4,11 @@
 //! The generated bindings look every export up by name and check its type
 //! against the contract each time they wrap a new instance: for records as
 //! large as `message` that check costs more than a hook's own work on a
-//! short mail. The types of a component's exports cannot change, so
-//! [`ContractExports::check`] has the bindings check them once, when the
-//! component is loaded, and keeps their indices; [`HookCalls`] then calls
-//! the exports of each fresh instance by index without checking again.
+//! short mail. The types of a component's exports cannot change, so the
+//! loader has the bindings check them once, on the instance that answers
+//! `describe`, and keeps their indices ([`ContractExports`]); [`HookCalls`]
+//! then calls the hooks of each fresh instance by index without checking
+//! again.
 
 use wasmtime::Store;
 use wasmtime::component::{
@@ -15,18 +16,16 @@ use wasmtime::component::{
 };
 
 use super::bindings::types::{
-    Bot, Contact, Conversation, EscalateDecision, Inbox, Message, PluginInfo, ReplyDecision,
-    RouteDecision, SignatureBlock,
+    Bot, Contact, Conversation, EscalateDecision, Inbox, Message, ReplyDecision, RouteDecision,
+    SignatureBlock,
 };
-use super::bindings::{Plugin, PluginPre};
 use super::engine::CONTRACT_VERSION;
 use super::state::CallState;
 
-/// Indices of the contract's functions in one component, whose types were
-/// checked against the contract when it was loaded.
+/// Indices of the contract's hooks in one component. The loader has the
+/// generated bindings check their types once (see `PluginEngine::load`).
 #[derive(Debug, Clone)]
 pub(crate) struct ContractExports {
-    describe: ComponentExportIndex,
     route: ComponentExportIndex,
     collect_contact: ComponentExportIndex,
     escalate: ComponentExportIndex,
@@ -35,16 +34,8 @@ pub(crate) struct ContractExports {
 }
 
 impl ContractExports {
-    /// Checks every export of `component` against the contract, by having
-    /// the generated bindings (`bindings`, made from its pre-linked form)
-    /// wrap one instance made in `store`, and finds their indices. An error
-    /// says which export is missing or mistyped.
-    pub(crate) fn check(
-        component: &Component,
-        bindings: &PluginPre<CallState>,
-        store: &mut Store<CallState>,
-    ) -> wasmtime::Result<Self> {
-        let _checked: Plugin = bindings.instantiate(&mut *store)?;
+    /// Finds the hooks of `component`; an error names the one missing.
+    pub(crate) fn find(component: &Component) -> wasmtime::Result<Self> {
         let interface_name = format!("mailbot:plugin/policy@{CONTRACT_VERSION}");
         let interface = component
             .get_export_index(None, &interface_name)
@@ -55,7 +46,6 @@ impl ContractExports {
                 .ok_or_else(|| wasmtime::format_err!("no export `{interface_name}#{name}`"))
         };
         Ok(ContractExports {
-            describe: func("describe")?,
             route: func("route")?,
             collect_contact: func("collect-contact")?,
             escalate: func("escalate")?,
@@ -65,7 +55,7 @@ impl ContractExports {
     }
 }
 
-/// The contract's functions of one fresh instance.
+/// The contract's hooks of one fresh instance.
 pub struct HookCalls<'a> {
     instance: Instance,
     exports: &'a ContractExports,
@@ -79,33 +69,30 @@ impl<'a> HookCalls<'a> {
         HookCalls { instance, exports }
     }
 
-    /// Calls the export at `index`, typed as the contract says it is.
-    fn call<P, R>(
+    /// Calls the hook at `index` with `params`; it answers `result<T, string>`
+    /// as the contract says.
+    fn hook<P, T>(
         &self,
         store: &mut Store<CallState>,
         index: &ComponentExportIndex,
         params: P,
-    ) -> wasmtime::Result<R>
+    ) -> HookResult<T>
     where
         P: ComponentNamedList + Lower,
-        R: ComponentNamedList + Lift,
+        (Result<T, String>,): ComponentNamedList + Lift,
     {
         let func = self
             .instance
             .get_func(&mut *store, index)
             .ok_or_else(|| wasmtime::format_err!("a checked export went missing"))?;
-        // SAFETY: `ContractExports::check` had the generated bindings check
-        // this export of this very component against these types (the
-        // contract's), and a component's export types never change. The
-        // generated bindings call their exports the same way.
+        // SAFETY: the loader had the generated bindings check this export of
+        // this very component against the contract's types, which these
+        // are, and a component's export types never change. The generated
+        // bindings call their exports the same way.
         #[allow(unsafe_code)]
-        let typed = unsafe { TypedFunc::<P, R>::new_unchecked(func) };
-        typed.call(store, params)
-    }
-
-    pub fn call_describe(&self, store: &mut Store<CallState>) -> wasmtime::Result<PluginInfo> {
-        let (info,) = self.call::<(), (PluginInfo,)>(store, &self.exports.describe, ())?;
-        Ok(info)
+        let typed = unsafe { TypedFunc::<P, (Result<T, String>,)>::new_unchecked(func) };
+        let (answer,) = typed.call(store, params)?;
+        Ok(answer)
     }
 
     pub fn call_route(
@@ -114,12 +101,7 @@ impl<'a> HookCalls<'a> {
         msg: &Message,
         inbox: &Inbox,
     ) -> HookResult<RouteDecision> {
-        let (answer,) = self.call::<_, (Result<RouteDecision, String>,)>(
-            store,
-            &self.exports.route,
-            (msg, inbox),
-        )?;
-        Ok(answer)
+        self.hook(store, &self.exports.route, (msg, inbox))
     }
 
     pub fn call_collect_contact(
@@ -128,12 +110,7 @@ impl<'a> HookCalls<'a> {
         msg: &Message,
         conv: &Conversation,
     ) -> HookResult<Option<Contact>> {
-        let (answer,) = self.call::<_, (Result<Option<Contact>, String>,)>(
-            store,
-            &self.exports.collect_contact,
-            (msg, conv),
-        )?;
-        Ok(answer)
+        self.hook(store, &self.exports.collect_contact, (msg, conv))
     }
 
     pub fn call_escalate(
@@ -142,12 +119,7 @@ impl<'a> HookCalls<'a> {
         msg: &Message,
         conv: &Conversation,
     ) -> HookResult<EscalateDecision> {
-        let (answer,) = self.call::<_, (Result<EscalateDecision, String>,)>(
-            store,
-            &self.exports.escalate,
-            (msg, conv),
-        )?;
-        Ok(answer)
+        self.hook(store, &self.exports.escalate, (msg, conv))
     }
 
     pub fn call_generate_reply(
@@ -157,12 +129,7 @@ impl<'a> HookCalls<'a> {
         conv: &Conversation,
         bot: &Bot,
     ) -> HookResult<ReplyDecision> {
-        let (answer,) = self.call::<_, (Result<ReplyDecision, String>,)>(
-            store,
-            &self.exports.generate_reply,
-            (msg, conv, bot),
-        )?;
-        Ok(answer)
+        self.hook(store, &self.exports.generate_reply, (msg, conv, bot))
     }
 
     pub fn call_signature(
@@ -171,11 +138,6 @@ impl<'a> HookCalls<'a> {
         conv: &Conversation,
         inbox: &Inbox,
     ) -> HookResult<Option<SignatureBlock>> {
-        let (answer,) = self.call::<_, (Result<Option<SignatureBlock>, String>,)>(
-            store,
-            &self.exports.signature,
-            (conv, inbox),
-        )?;
-        Ok(answer)
+        self.hook(store, &self.exports.signature, (conv, inbox))
     }
 }

@@ -323,17 +323,14 @@ impl SmtpSender {
             Err(e) => e,
         };
         self.forget_token(&error).await;
+        let login = |refused: &lettre::transport::smtp::Error| TransportError::Login {
+            protocol: Protocol::Smtp,
+            account: self.label.clone(),
+            detail: refused.to_string(),
+        };
         Err(match error {
-            SmtpError::SignIn(e) => TransportError::Login {
-                protocol: Protocol::Smtp,
-                account: self.label.clone(),
-                detail: e.to_string(),
-            },
-            SmtpError::Smtp(e) if e.is_permanent() => TransportError::Login {
-                protocol: Protocol::Smtp,
-                account: self.label.clone(),
-                detail: e.to_string(),
-            },
+            SmtpError::SignIn(e) => login(&e),
+            SmtpError::Smtp(e) if e.is_permanent() => login(&e),
             e => TransportError::Connect {
                 protocol: Protocol::Smtp,
                 account: self.label.clone(),
@@ -422,6 +419,17 @@ pub async fn check_login(
 mod tests {
     use super::*;
 
+    /// Sends a two-line mail from `bot@example.com` to a customer.
+    async fn send_short_mail(sender: &SmtpSender) -> Result<SmtpAccepted, SendError> {
+        sender
+            .send(
+                "bot@example.com",
+                &["customer@example.com".to_owned()],
+                b"Subject: x\r\n\r\nhi\r\n",
+            )
+            .await
+    }
+
     /// A server on loopback that greets, offers AUTH and refuses every
     /// sign-in with 535, as a server does for a wrong password or a revoked
     /// token. Returns its port.
@@ -461,14 +469,7 @@ mod tests {
             password: Secret::new("wrong"),
         });
         let sender = SmtpSender::new(relay).unwrap();
-        let error = sender
-            .send(
-                "bot@example.com",
-                &["customer@example.com".into()],
-                b"Subject: x\r\n\r\nhi\r\n",
-            )
-            .await
-            .unwrap_err();
+        let error = send_short_mail(&sender).await.unwrap_err();
         assert!(
             matches!(&error, SendError::Temporary(m) if m.contains("sign-in refused") && m.contains("535")),
             "{error:?}"
@@ -523,14 +524,7 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         drop(listener);
         let sender = SmtpSender::new(RelayConfig::new("127.0.0.1", port, Security::Plain)).unwrap();
-        let err = sender
-            .send(
-                "a@x.com",
-                &["b@x.com".to_owned()],
-                b"Subject: x\r\n\r\nhi\r\n",
-            )
-            .await
-            .unwrap_err();
+        let err = send_short_mail(&sender).await.unwrap_err();
         assert!(err.is_temporary(), "{err}");
     }
 }
