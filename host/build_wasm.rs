@@ -3,6 +3,8 @@
 // components with a nested cargo in a target dir of its own, so no `.wasm`
 // is ever committed and an untested plugin breaks the build.
 
+include!("guest_link.rs");
+
 
 /// Builds `packages` (workspace package names) for wasm32-wasip2 in release
 /// mode and returns (package, path of its component) pairs. `variant` names
@@ -28,6 +30,8 @@ fn build_wasm_packages(
         .arg("build")
         .arg("--release")
         .arg("--target=wasm32-wasip2")
+        .arg("--config")
+        .arg(guest_link_config())
         .arg("--target-dir")
         .arg(&target_dir);
     for package in packages {
@@ -94,5 +98,7 @@ fn rerun_if_guest_sources_change(workspace: &std::path::Path, dirs: &[&str]) {
     for dir in dirs {
         println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
     }
-    println!("cargo:rerun-if-changed={}", workspace.join("Cargo.lock").display());
+    for file in ["Cargo.lock", "host/guest_link.rs"] {
+        println!("cargo:rerun-if-changed={}", workspace.join(file).display());
+    }
 }

@@ -218,3 +218,63 @@ smtp_security = "plain"
         "the password is never printed: {out}"
     );
 }
+
+#[test]
+fn plugin_new_scaffolds_a_crate_that_builds_to_a_component_policy_run_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = mailbot(&[
+        "plugin",
+        "new",
+        "unsubscribe-dropper",
+        "--dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(new.status.success(), "{}", stderr(&new));
+    let crate_dir = dir.path().join("unsubscribe-dropper");
+    assert!(crate_dir.join("src/lib.rs").is_file(), "{}", stdout(&new));
+
+    // The nested cargo build keeps its artifacts in the workspace's target
+    // folder, so a second run of the suite does not compile the SDK again.
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/plugin-scaffold");
+    let build = Command::new(env!("CARGO_BIN_EXE_mailbot-under-test"))
+        .args(["plugin", "build", crate_dir.to_str().unwrap()])
+        .env("MAILBOT_LOG", "off")
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("run mailbot");
+    assert!(build.status.success(), "{}", stderr(&build));
+    let wasm = stdout(&build).trim().to_owned();
+    assert!(
+        wasm.ends_with(".wasm") && Path::new(&wasm).is_file(),
+        "{wasm}"
+    );
+
+    let message = dir.path().join("m.eml");
+    std::fs::write(
+        &message,
+        "From: Jane <jane@example.com>\r\nTo: s@example.com\r\n\
+         Subject: Please unsubscribe me\r\n\r\nThanks\r\n",
+    )
+    .unwrap();
+    let run = mailbot(&[
+        "policy",
+        "run",
+        "--plugin",
+        &wasm,
+        "--json",
+        message.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run)).expect("one JSON object");
+    assert_eq!(json["plugins"][0]["name"], "unsubscribe-dropper", "{json}");
+    let route = json["hooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["hook"] == "route")
+        .expect("route hook");
+    assert!(
+        route["decision"].to_string().contains("unsubscribe"),
+        "the scaffold's route drops the message: {route}"
+    );
+}

@@ -7,6 +7,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
+include!("../../guest_link.rs");
+
 /// Where the guest SDK of the checkout this binary was built from lives.
 fn default_sdk_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../guest-sdk")
@@ -152,6 +154,8 @@ pub fn build_plugin(dir: &Path) -> anyhow::Result<PathBuf> {
         .arg("build")
         .arg("--release")
         .arg("--target=wasm32-wasip2")
+        .arg("--config")
+        .arg(guest_link_config())
         .arg("--message-format=json-render-diagnostics")
         .arg("--manifest-path")
         .arg(&manifest)

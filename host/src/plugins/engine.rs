@@ -24,10 +24,11 @@ use super::state::CallState;
 /// How often the epoch advances; the granularity of call deadlines.
 const EPOCH_TICK: Duration = Duration::from_millis(2);
 
-/// Linear memory a pool slot keeps mapped between instances. A fresh
-/// instance of a typical plugin touches about a megabyte (stack, heap, the
-/// message); keeping that resident spares the page faults of touching it
-/// again and the `madvise` of giving it back after every call. Linux's
+/// Linear memory a pool slot keeps mapped between instances: as much as a
+/// plugin built by mailbot starts with (`host/guest_link.rs`), of which a
+/// fresh instance touches the top of the stack, its heap and the message.
+/// Keeping it resident spares the page faults of touching it again and the
+/// `madvise` of giving it back after every call. Linux's
 /// `PAGEMAP_SCAN` (kernel 6.7 and later) lets only the pages the last
 /// instance dirtied be reset; older kernels reset the whole kept range.
 const MEMORY_KEEP_RESIDENT: usize = 2 << 20;
