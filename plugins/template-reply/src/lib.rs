@@ -48,7 +48,8 @@ pub const DEFAULT_TEXT: &str = "Hi {{ sender_first_name }},
 thank you for contacting {{ inbox_name }}. We have received your message \
 \"{{ subject }}\" and will get back to you as soon as possible.
 
-Your reference number is {{ reference }}. Please keep it in the subject if you write to us again about this.
+Your reference number is {{ reference }}. To add anything, reply to this email: \
+your reply joins the same conversation.
 ";
 
 /// The placeholders templates may use.
