@@ -8,6 +8,7 @@ mod crash_safety;
 mod plugin_runtime;
 mod serve_generated;
 mod serve_mailbox;
+mod serve_policies;
 mod serve_recovery;
 mod transport_imap;
 mod transport_oauth;

@@ -3,8 +3,7 @@
 //! addresses that do not (or no longer) exist are refused at RCPT.
 
 use mailbot::store::MessageState;
-use mailbot::transport::Security;
-use mailbot::transport::smtp_out::{OutboundSender, RelayConfig, SendError, SmtpSender};
+use mailbot::transport::smtp_out::{OutboundSender, SendError};
 
 use crate::support::{Host, SmtpSink, WAIT, customer_mail, follow_up, header};
 
@@ -43,15 +42,6 @@ bot = "support"
     )
 }
 
-fn client(host: &Host) -> SmtpSender {
-    SmtpSender::new(RelayConfig::new(
-        "127.0.0.1",
-        host.smtp_in_port(),
-        Security::Plain,
-    ))
-    .expect("smtp client")
-}
-
 #[tokio::test]
 async fn mail_to_a_generated_address_is_answered_in_the_thread() {
     let sink = SmtpSink::start();
@@ -63,7 +53,8 @@ async fn mail_to_a_generated_address_is_answered_in_the_thread() {
         "r1@example.net",
         "How do I return a jacket?",
     );
-    let accepted = client(&host)
+    let accepted = host
+        .smtp_in_client()
         .send(CUSTOMER, &[SHOP.to_owned()], &question)
         .await
         .expect("accepted");
@@ -111,7 +102,7 @@ async fn mail_to_a_generated_address_is_answered_in_the_thread() {
         "r2@example.net",
         "Also, is there a fee?",
     );
-    client(&host)
+    host.smtp_in_client()
         .send(CUSTOMER, &[SHOP.to_owned()], &again)
         .await
         .expect("accepted");
@@ -141,7 +132,8 @@ async fn unknown_and_deleted_generated_addresses_are_refused_at_rcpt() {
         "u1@example.net",
         "Anyone there?",
     );
-    let refused = client(&host)
+    let refused = host
+        .smtp_in_client()
         .send(CUSTOMER, &["nobody@in.example".to_owned()], &mail)
         .await
         .unwrap_err();
@@ -149,7 +141,8 @@ async fn unknown_and_deleted_generated_addresses_are_refused_at_rcpt() {
         matches!(&refused, SendError::Permanent(m) if m.contains("5.1.1")),
         "{refused:?}"
     );
-    let other_domain = client(&host)
+    let other_domain = host
+        .smtp_in_client()
         .send(CUSTOMER, &["shop@elsewhere.example".to_owned()], &mail)
         .await
         .unwrap_err();
@@ -159,7 +152,8 @@ async fn unknown_and_deleted_generated_addresses_are_refused_at_rcpt() {
     );
 
     let old = host.inbox("old@in.example").await;
-    let before = client(&host)
+    let before = host
+        .smtp_in_client()
         .send(CUSTOMER, &["old@in.example".to_owned()], &mail)
         .await;
     assert!(before.is_ok(), "the live address takes mail: {before:?}");
@@ -167,7 +161,8 @@ async fn unknown_and_deleted_generated_addresses_are_refused_at_rcpt() {
         .delete_inbox(&old.id)
         .await
         .expect("delete inbox");
-    let after = client(&host)
+    let after = host
+        .smtp_in_client()
         .send(CUSTOMER, &["old@in.example".to_owned()], &mail)
         .await
         .unwrap_err();

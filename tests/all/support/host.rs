@@ -8,6 +8,8 @@ use std::sync::Arc;
 use mailbot::config::{Config, EnvOverrides};
 use mailbot::server::RunningServer;
 use mailbot::store::{Inbox, MessageState, Order, PageRequest, Store, StoredMessage};
+use mailbot::transport::Security;
+use mailbot::transport::smtp_out::{RelayConfig, SmtpSender};
 use tempfile::TempDir;
 
 /// A running (or stopped) mailbot with its own data directory.
@@ -65,6 +67,12 @@ impl Host {
             .and_then(|s| s.smtp_in_addr)
             .expect("the configuration has [smtp_in] and the host runs")
             .port()
+    }
+
+    /// An SMTP client of the host's own listener, as a sending MTA is.
+    pub fn smtp_in_client(&self) -> SmtpSender {
+        let relay = RelayConfig::new("127.0.0.1", self.smtp_in_port(), Security::Plain);
+        SmtpSender::new(relay).expect("smtp client")
     }
 
     /// Stops gracefully, as on SIGTERM.
