@@ -1,21 +1,23 @@
 //! Crash safety of `mailbot serve` as a real process: 300 mails sent over
 //! SMTP in while the host is killed with SIGKILL at random points and
 //! started again, several times. Every mail is stored once and answered
-//! exactly once; none is lost.
+//! exactly once; none is lost. And the graceful stop: SIGTERM in the middle
+//! of a burst ends the process cleanly, and what it parked is answered
+//! after the next start.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use mailbot::store::{MessageState, Order, PageRequest, SqliteStore, Store};
+use mailbot::store::{MessageState, Order, PageRequest, SqliteStore, Store, StoredMessage};
 use mailbot::transport::Security;
 use mailbot::transport::smtp_out::{OutboundSender, RelayConfig, SendError, SmtpSender};
 
 use crate::support::{
-    SmtpSink, config_text, customer_mail, free_port, header, terminate, wait_for_port,
+    SinkMessage, SmtpSink, config_text, customer_mail, free_port, header, terminate, wait_for_port,
 };
 
 const MAILS: usize = 300;
@@ -33,6 +35,75 @@ impl Random {
         self.0 ^= self.0 << 17;
         self.0 % below
     }
+}
+
+/// A generated inbox `shop@in.example` of a `mailbot serve` process on a
+/// data directory of its own, relaying through an SMTP sink.
+struct Shop {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    log: PathBuf,
+    smtp_port: u16,
+}
+
+impl Shop {
+    fn new(sink: &SmtpSink) -> Shop {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let smtp_port = free_port();
+        let body = format!(
+            "[smtp_in]\nlisten = \"127.0.0.1:{smtp_port}\"\ndomain = \"in.example\"\n\n\
+             [relay]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\n\n\
+             [[bots]]\nname = \"support\"\n\n[[inboxes]]\nname = \"Shop\"\nslug = \"shop\"\nbot = \"support\"\n",
+            sink.port()
+        );
+        let config = dir.path().join("mailbot.toml");
+        std::fs::write(&config, config_text(dir.path(), &body)).expect("config");
+        let log = dir.path().join("mailbot.log");
+        Shop {
+            dir,
+            config,
+            log,
+            smtp_port,
+        }
+    }
+
+    /// Starts the process and waits until it listens for SMTP.
+    fn spawn(&self) -> Child {
+        let child = spawn_host(&self.config, &self.log);
+        assert!(
+            wait_for_port(self.smtp_port, Duration::from_secs(120)),
+            "mailbot did not start: {}",
+            self.log_text()
+        );
+        child
+    }
+
+    fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The shop's messages as the store holds them (the process stopped).
+    async fn stored_messages(&self) -> Vec<StoredMessage> {
+        let db = self.dir.path().join("data").join("mailbot.db");
+        let store = SqliteStore::open(db).expect("open store");
+        let inbox = store.inbox_by_address(SHOP).await.unwrap().expect("inbox");
+        store
+            .list_messages(&inbox.id, PageRequest::first(1000, Order::Asc))
+            .await
+            .unwrap()
+            .items
+    }
+}
+
+/// The replies' Message-IDs, by the `In-Reply-To` they answer.
+fn replies_by_question(replies: &[SinkMessage]) -> HashMap<String, HashSet<String>> {
+    let mut by_question: HashMap<String, HashSet<String>> = HashMap::new();
+    for reply in replies {
+        let question = header(&reply.raw, "In-Reply-To").unwrap_or_default();
+        let id = header(&reply.raw, "Message-ID").unwrap_or_default();
+        by_question.entry(question).or_default().insert(id);
+    }
+    by_question
 }
 
 fn spawn_host(config: &Path, log: &Path) -> Child {
@@ -63,9 +134,9 @@ fn mail(n: usize) -> Vec<u8> {
 
 /// Sends every mail until the host says `250`, retrying through crashes
 /// as a real client does; returns how many attempts failed.
-async fn send_all(port: u16, sent: Arc<AtomicUsize>) -> usize {
+async fn send_all(port: u16, count: usize, sent: Arc<AtomicUsize>) -> usize {
     let mut failures = 0;
-    for n in 0..MAILS {
+    for n in 0..count {
         loop {
             // A fresh client per attempt: pooled connections die with the host.
             let client = SmtpSender::new(RelayConfig::new("127.0.0.1", port, Security::Plain))
@@ -106,30 +177,22 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
     let mut random = Random(seed);
 
     let sink = SmtpSink::start();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let smtp_port = free_port();
-    let body = format!(
-        "[smtp_in]\nlisten = \"127.0.0.1:{smtp_port}\"\ndomain = \"in.example\"\n\n\
-         [relay]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\n\n\
-         [[bots]]\nname = \"support\"\n\n[[inboxes]]\nname = \"Shop\"\nslug = \"shop\"\nbot = \"support\"\n",
-        sink.port()
-    );
-    let config = dir.path().join("mailbot.toml");
-    std::fs::write(&config, config_text(dir.path(), &body)).expect("config");
-    let log = dir.path().join("mailbot.log");
-
-    let mut child = spawn_host(&config, &log);
-    assert!(
-        wait_for_port(smtp_port, Duration::from_secs(120)),
-        "mailbot did not start: {}",
-        std::fs::read_to_string(&log).unwrap_or_default()
-    );
+    let shop = Shop::new(&sink);
+    let mut child = shop.spawn();
+    let (smtp_port, log) = (shop.smtp_port, &shop.log);
     let sent = Arc::new(AtomicUsize::new(0));
-    let sender = tokio::spawn(send_all(smtp_port, sent.clone()));
+    let sender = tokio::spawn(send_all(smtp_port, MAILS, sent.clone()));
 
-    // Kill at random points: while mail arrives, and while it is worked on.
+    // Kill at random points while mail arrives and is worked on: the k-th
+    // kill comes a random moment after the k-th share of the mail was
+    // accepted (a fast host would otherwise have answered everything before
+    // a kill at a random time came).
     for kill in 0..KILLS {
-        tokio::time::sleep(Duration::from_millis(300 + random.next(2500))).await;
+        let share = (kill + 1) * MAILS / (KILLS + 1);
+        while sent.load(Ordering::SeqCst) < share {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(random.next(60))).await;
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");
         eprintln!(
@@ -138,27 +201,14 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
             sink.received().len()
         );
         tokio::time::sleep(Duration::from_millis(random.next(300))).await;
-        child = spawn_host(&config, &log);
-        assert!(
-            wait_for_port(smtp_port, Duration::from_secs(60)),
-            "mailbot did not come back"
-        );
+        child = shop.spawn();
     }
     let failures = sender.await.expect("sender");
     eprintln!("all {MAILS} accepted; {failures} attempts failed on the way");
 
     // Every mail gets its reply.
     let deadline = Instant::now() + Duration::from_secs(180);
-    let answered = |messages: &[crate::support::SinkMessage]| -> HashMap<String, HashSet<String>> {
-        let mut by_question: HashMap<String, HashSet<String>> = HashMap::new();
-        for reply in messages {
-            let question = header(&reply.raw, "In-Reply-To").unwrap_or_default();
-            let id = header(&reply.raw, "Message-ID").unwrap_or_default();
-            by_question.entry(question).or_default().insert(id);
-        }
-        by_question
-    };
-    while answered(&sink.received()).len() < MAILS && Instant::now() < deadline {
+    while replies_by_question(&sink.received()).len() < MAILS && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     // Give any duplicate a chance to show up before stopping.
@@ -167,14 +217,14 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
     child.wait().expect("reap");
 
     let received = sink.received();
-    let by_question = answered(&received);
+    let by_question = replies_by_question(&received);
     for n in 0..MAILS {
         let ids = by_question.get(&format!("<m{n}@example.net>"));
         assert_eq!(
             ids.map(HashSet::len),
             Some(1),
             "mail {n} must have exactly one reply (seed {seed}); log:\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
+            std::fs::read_to_string(log).unwrap_or_default()
         );
     }
     assert_eq!(by_question.len(), MAILS, "no reply to anything else");
@@ -189,13 +239,7 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
         received.len()
     );
 
-    let store = SqliteStore::open(dir.path().join("data").join("mailbot.db")).expect("open store");
-    let inbox = store.inbox_by_address(SHOP).await.unwrap().expect("inbox");
-    let messages = store
-        .list_messages(&inbox.id, PageRequest::first(1000, Order::Asc))
-        .await
-        .unwrap()
-        .items;
+    let messages = shop.stored_messages().await;
     assert_eq!(
         messages.len(),
         MAILS,
@@ -207,4 +251,63 @@ async fn three_hundred_mails_through_repeated_sigkills_are_each_answered_exactly
         .map(|m| (&m.state, &m.reason))
         .collect();
     assert!(not_done.is_empty(), "{not_done:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_burst_exits_cleanly_and_parked_mail_is_answered_after_the_restart() {
+    const BURST: usize = 40;
+    let sink = SmtpSink::start();
+    let shop = Shop::new(&sink);
+    let mut child = shop.spawn();
+    let sent = Arc::new(AtomicUsize::new(0));
+    let sender = tokio::spawn(send_all(shop.smtp_port, BURST, sent.clone()));
+
+    // Stop halfway through the burst, while mail arrives and is worked on.
+    while sent.load(Ordering::SeqCst) < BURST / 2 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    terminate(child.id());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "mailbot did not stop within 30 s of SIGTERM: {}",
+            shop.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status}: {}", shop.log_text());
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", shop.smtp_port)).is_err(),
+        "pickup stopped: nothing listens for SMTP"
+    );
+    let stopped_with = sink.received().len();
+    let stored = shop.stored_messages().await;
+    let parked = stored.iter().filter(|m| !m.state.is_terminal()).count();
+    eprintln!(
+        "SIGTERM: {} mails stored, {stopped_with} replies out, {parked} parked",
+        stored.len()
+    );
+
+    // The next start takes the rest of the burst, answers what was
+    // parked, and nothing twice.
+    let mut child = shop.spawn();
+    sender.await.expect("sender");
+    sink.wait_for(BURST, crate::support::WAIT).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    terminate(child.id());
+    child.wait().expect("reap");
+    let received = sink.received();
+    assert_eq!(received.len(), BURST, "one reply per mail, none twice");
+    let by_question = replies_by_question(&received);
+    for n in 0..BURST {
+        let ids = by_question.get(&format!("<m{n}@example.net>"));
+        assert_eq!(ids.map(HashSet::len), Some(1), "mail {n}");
+    }
+    let messages = shop.stored_messages().await;
+    assert_eq!(messages.len(), BURST);
+    assert!(messages.iter().all(|m| m.state == MessageState::Done));
 }
