@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use mailbot::store::MessageState;
+use mailbot::store::{ChannelStatus, MessageState};
 
 use crate::support::{Dovecot, Host, MailRelay, WAIT, customer_mail, follow_up, header};
 
@@ -276,4 +276,73 @@ async fn an_auto_reply_and_a_bounce_get_no_answer_and_the_bounce_pauses_the_bot(
         1,
         "only the first mail was answered"
     );
+}
+
+#[tokio::test]
+async fn a_failing_mailbox_is_reported_while_the_others_are_answered() {
+    const OTHER: &str = "sales@example.com";
+    let (dovecot, _relay, config) = mailbox_world().await;
+    dovecot.add_user(OTHER, "sales-secret");
+    // The channel serves both mailboxes; the second one's password is wrong.
+    let config = config
+        .replace(
+            &format!("address = \"{BOT}\"\npassword = \"bot-secret\""),
+            &format!("address = \"{BOT},{OTHER}\"\npassword = \"bot-secret,wrong\""),
+        )
+        .replace(
+            "[[channels]]",
+            &format!("[[inboxes]]\nname = \"Sales\"\naddress = \"{OTHER}\"\nbot = \"support\"\n\n[[channels]]"),
+        );
+    assert!(config.contains("bot-secret,wrong"), "{config}");
+    let host = Host::start(&config).await;
+
+    let question = customer_mail(
+        CUSTOMER,
+        BOT,
+        "Opening hours",
+        "h1@example.net",
+        "When are you open?",
+    );
+    dovecot.deliver(BOT, &question).await;
+    let replies = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await;
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some("<h1@example.net>")
+    );
+
+    // Each mailbox of the channel has its own record: the failing one is
+    // in error, naming the protocol and no secret; the other runs.
+    let store = host.store();
+    let record = |address: &'static str| {
+        let store = store.clone();
+        async move {
+            let channels = store.channels().await.expect("channels");
+            let name = format!("acme/{address}");
+            channels
+                .into_iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("no channel record {name}"))
+        }
+    };
+    let deadline = std::time::Instant::now() + WAIT;
+    let failing = loop {
+        let failing = record(OTHER).await;
+        if failing.status == ChannelStatus::Error || std::time::Instant::now() > deadline {
+            break failing;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(failing.status, ChannelStatus::Error, "{failing:?}");
+    let error = failing.last_error.clone().unwrap_or_default();
+    assert!(
+        error.starts_with(&format!("imap {OTHER}")) && !error.contains("wrong"),
+        "{error}"
+    );
+    let log = store.channel_log(&failing.id, 100).await.expect("log");
+    assert!(
+        log.iter()
+            .any(|l| l.level == "error" && l.line.contains(OTHER)),
+        "{log:?}"
+    );
+    assert_eq!(record(BOT).await.status, ChannelStatus::Running);
 }
