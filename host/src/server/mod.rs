@@ -71,9 +71,20 @@ impl RunningServer {
     }
 }
 
+/// Creates `dir` (and missing parents) readable by this user alone, as the
+/// data directory must be: it holds customers' mail, contacts and the OAuth
+/// refresh tokens servers rotated to. An existing folder is left as it is.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Starts every part of the host for `config`.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+    create_private_dir(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data directory {}",
             config.data_dir.display()

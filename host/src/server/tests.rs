@@ -1,5 +1,6 @@
-//! What `serve` declares at start: a refresh token the server rotated to in
-//! an earlier run is used again, unless the configuration names a new one.
+//! What `serve` sets up at start: a refresh token the server rotated to in
+//! an earlier run is used again, unless the configuration names a new one;
+//! the data directory is private to the user running mailbot.
 
 use crate::config::{Config, EnvOverrides};
 use crate::store::{SqliteStore, Store};
@@ -64,4 +65,17 @@ async fn a_rotated_refresh_token_survives_a_restart_until_a_new_one_is_configure
         "{}",
         stored.config
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_data_directory_is_created_readable_by_its_user_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("var").join("mailbot-data");
+    super::create_private_dir(&data).unwrap();
+    let mode = std::fs::metadata(&data).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+    // Creating it again (every start) is fine.
+    super::create_private_dir(&data).unwrap();
 }
