@@ -353,3 +353,31 @@ async fn watcher_reads_over_implicit_tls_trusting_a_configured_certificate() {
         .expect("picked up over TLS");
     running.stop().await;
 }
+
+#[tokio::test]
+async fn watcher_reads_over_starttls_on_the_plain_port() {
+    let dovecot = Dovecot::start_with_tls();
+    let mut account = account(&dovecot, 1);
+    account.imap.host = "localhost".into();
+    account.imap.security = mailbot::transport::Security::StartTls;
+    let events = RecordingEvents::default();
+    let error = check_login(&account, &events)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("tls"),
+        "the upgraded connection refuses an unknown certificate: {error}"
+    );
+    account.tls_ca_file = Some(dovecot.cert_path());
+    check_login(&account, &events)
+        .await
+        .expect("signs in after STARTTLS");
+    dovecot.deliver(USER, &message(1)).await;
+    let sink = Arc::new(Sink::default());
+    let running = start(account, sink.clone());
+    eventually(WAIT, || async { (sink.count() == 1).then_some(()) })
+        .await
+        .expect("picked up over STARTTLS");
+    running.stop().await;
+}
