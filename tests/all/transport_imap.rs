@@ -25,6 +25,8 @@ struct Sink {
     fail_first: AtomicUsize,
     /// When set, each `accept` waits for a permit.
     gate: Option<Arc<Semaphore>>,
+    /// The bytes of each batch handed over, in order.
+    batch_bytes: Mutex<Vec<usize>>,
 }
 
 impl Sink {
@@ -58,6 +60,16 @@ impl InboundSink for Sink {
         }
         self.accepted.lock().unwrap().push(mail);
         Ok(())
+    }
+
+    async fn accept_all(&self, mails: Vec<InboundMail>) -> Vec<Result<(), SinkError>> {
+        let bytes = mails.iter().map(|m| m.raw.len()).sum();
+        self.batch_bytes.lock().unwrap().push(bytes);
+        let mut results = Vec::with_capacity(mails.len());
+        for mail in mails {
+            results.push(self.accept(mail).await);
+        }
+        results
     }
 }
 
@@ -298,6 +310,43 @@ async fn a_large_mailbox_is_picked_up_in_batches() {
     .expect("all marked seen");
     assert_eq!(sink.uids(), (1..=120).collect::<Vec<u32>>());
     running.stop().await;
+}
+
+#[tokio::test]
+async fn large_mail_is_fetched_in_batches_bounded_in_bytes() {
+    let dovecot = Dovecot::start();
+    let account = account(&dovecot, 1);
+    // Five mails of about 300 KB, then two short ones.
+    let line = "x".repeat(998);
+    let large = |n: usize| {
+        let mut mail = message(n);
+        for _ in 0..300 {
+            mail.extend_from_slice(line.as_bytes());
+            mail.extend_from_slice(b"\r\n");
+        }
+        mail
+    };
+    for n in 0..5 {
+        dovecot.deliver(USER, &large(n)).await;
+    }
+    for n in 5..7 {
+        dovecot.deliver(USER, &message(n)).await;
+    }
+    let sink = Arc::new(Sink::default());
+    let events = Arc::new(RecordingEvents::default());
+    let budget = 700_000;
+    let watcher = ImapWatcher::new(account, events.clone()).with_batch_bytes(budget);
+    let running = watch(watcher, sink.clone(), events);
+    eventually(WAIT, || async { (sink.count() == 7).then_some(()) })
+        .await
+        .expect("all 7 picked up");
+    running.stop().await;
+    assert_eq!(sink.uids(), (1..=7).collect::<Vec<u32>>());
+    let batches = sink.batch_bytes.lock().unwrap().clone();
+    assert!(
+        batches.len() >= 3 && batches.iter().all(|&b| b as u64 <= budget),
+        "batches of at most {budget} bytes: {batches:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,8 +1,10 @@
 //! IMAP channel: watch one mailbox and hand every unread message to the host.
 //!
 //! An [`ImapWatcher`] connects, signs in, selects the mailbox and then loops:
-//! `UID SEARCH UNSEEN`, fetch the messages in batches with `BODY.PEEK[]` (so
-//! fetching does not set `\Seen`), give each batch to the [`InboundSink`],
+//! `UID SEARCH UNSEEN`, ask the sizes of the messages found
+//! (`RFC822.SIZE`), fetch them in batches bounded in count and bytes
+//! ([`batches`]) with `BODY.PEEK[]` (so fetching does not set `\Seen`),
+//! give each batch to the [`InboundSink`],
 //! and only for those the sink accepted `UID STORE +FLAGS.SILENT (\Seen)`. Then it
 //! waits: IMAP IDLE when the server offers it, re-issued at least every
 //! `check_interval` (a safety net, and well before the 29-minute limit), or a
@@ -14,6 +16,7 @@
 //! searched). A message the sink refused stays unseen and is offered again at
 //! the next check.
 
+mod batches;
 mod connect;
 
 use std::collections::HashSet;
@@ -28,6 +31,9 @@ pub use connect::{ImapSession, ImapStream, check_login, connect};
 use crate::transport::accounts::MailAccount;
 use crate::transport::lifecycle::{ChannelEvents, ChannelStatus, LogLevel};
 use crate::transport::{Protocol, TransportError};
+
+/// Bytes of mail one fetch brings in at most (a larger message comes alone).
+const BATCH_BYTES: u64 = 32 << 20;
 
 /// Deadline for the commands that end a wait (DONE, NOOP): a server that
 /// went silent is treated as a lost connection.
@@ -81,6 +87,8 @@ pub struct ImapWatcher {
     events: Arc<dyn ChannelEvents>,
     /// Messages fetched per `UID FETCH`, so huge mailboxes stream in pieces.
     batch_size: usize,
+    /// Bytes fetched per `UID FETCH` at most, by the sizes the server reports.
+    batch_bytes: u64,
     /// First reconnect delay; doubled after each failure.
     backoff_initial: Duration,
     /// Upper bound for the reconnect delay.
@@ -96,6 +104,7 @@ impl ImapWatcher {
             account,
             events,
             batch_size: 100,
+            batch_bytes: BATCH_BYTES,
             backoff_initial: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
             idle_renewal: Duration::from_secs(25 * 60),
@@ -105,6 +114,12 @@ impl ImapWatcher {
     /// Messages per fetch (at least 1).
     pub fn with_batch_size(mut self, batch_size: usize) -> Self {
         self.batch_size = batch_size.max(1);
+        self
+    }
+
+    /// Bytes per fetch at most; a larger message is fetched alone.
+    pub fn with_batch_bytes(mut self, batch_bytes: u64) -> Self {
+        self.batch_bytes = batch_bytes;
         self
     }
 
@@ -265,12 +280,13 @@ impl ImapWatcher {
                 return Ok(());
             }
             uids.sort_unstable();
-            for batch in uids.chunks(self.batch_size) {
+            let sized = self.sizes(session, &uids).await?;
+            for batch in batches::by_size(&sized, self.batch_size, self.batch_bytes) {
                 if shutdown.is_cancelled() {
                     return Ok(());
                 }
                 let mails: Vec<InboundMail> = self
-                    .fetch_batch(session, batch)
+                    .fetch_batch(session, &batch)
                     .await?
                     .into_iter()
                     .map(|(uid, raw)| InboundMail {
@@ -300,6 +316,34 @@ impl ImapWatcher {
                 self.mark_seen(session, &accepted).await?;
             }
         }
+    }
+
+    /// (UID, size) of the messages of `uids` still there, in UID order.
+    async fn sizes(
+        &self,
+        session: &mut ImapSession,
+        uids: &[u32],
+    ) -> Result<Vec<(u32, u64)>, TransportError> {
+        let mut sized = Vec::with_capacity(uids.len());
+        // A long UID set in one command is itself a burden: ask in pieces.
+        for piece in uids.chunks(1000) {
+            let fetches: Vec<_> = session
+                .uid_fetch(uid_set(piece), "(UID RFC822.SIZE)")
+                .await
+                .map_err(|e| self.session_error("fetch sizes", e))?
+                .try_collect()
+                .await
+                .map_err(|e| self.session_error("fetch sizes", e))?;
+            // A message expunged meanwhile comes back without UID; one whose
+            // size is missing is taken as large, so it is fetched alone.
+            sized.extend(
+                fetches
+                    .iter()
+                    .filter_map(|f| Some((f.uid?, f.size.map_or(u64::MAX, u64::from)))),
+            );
+        }
+        sized.sort_unstable_by_key(|(uid, _)| *uid);
+        Ok(sized)
     }
 
     async fn fetch_batch(
