@@ -13,7 +13,11 @@
 //!   [`knowledge`] and [`llm`]. Each is a capability the host may deny
 //!   ([`HostError::Denied`]); knowledge and llm are also
 //!   [`HostError::Unavailable`] when the bot has none.
-//! - Build with `cargo build --target wasm32-wasip2 --release`; the
+//! - Build with `mailbot plugin build`, which runs
+//!   `cargo build --target wasm32-wasip2 --release` and links the component
+//!   with a 2 MiB initial memory (`-C link-arg=--initial-memory=2097152`):
+//!   a plugin that fits in it never grows its memory, and every call in a
+//!   fresh instance is cheaper for it. Plain `cargo build` works too; the
 //!   `.wasm` in `target/wasm32-wasip2/release/` is the component.
 //!
 //! The crate also compiles natively, where the host imports talk to the
