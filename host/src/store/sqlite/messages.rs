@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::codec::Keyset;
+use super::scopes::Savepoint;
 use crate::store::records::*;
 use crate::store::{
     Millis, Result, StoreError, content_hash, new_id, normalize_email, normalize_message_id,
@@ -94,14 +95,14 @@ pub(super) fn insert_received_each(
     now: Millis,
 ) -> Result<Vec<Result<InsertOutcome>>> {
     let mut outcomes = Vec::with_capacity(messages.len());
-    let run = |sql: &str| conn.prepare_cached(sql)?.execute([]).map(drop);
     for m in messages {
-        run("SAVEPOINT insert_received")?;
+        let savepoint = Savepoint::open(conn)?;
         let outcome = insert_received(conn, m, now);
-        if outcome.is_err() {
-            run("ROLLBACK TO insert_received")?;
+        if outcome.is_ok() {
+            savepoint.keep()?;
+        } else {
+            savepoint.undo()?;
         }
-        run("RELEASE insert_received")?;
         outcomes.push(outcome);
     }
     Ok(outcomes)

@@ -24,6 +24,7 @@ mod migrations;
 mod outbox;
 mod people;
 mod resources;
+mod scopes;
 mod store_impl;
 
 mod writer;
@@ -166,12 +167,12 @@ impl Inner {
         }
         let n = self.readers.len();
         let start = self.next_reader.fetch_add(1, Ordering::Relaxed) % n;
-        let mut conn = (0..n)
+        let conn = (0..n)
             .find_map(|i| self.readers[(start + i) % n].try_lock().ok())
             .unwrap_or_else(|| lock(&self.readers[start]));
         // One snapshot for reads made of several statements.
-        let tx = conn.transaction()?;
-        f(&tx)
+        let snapshot = scopes::ReadSnapshot::begin(&conn)?;
+        f(snapshot.conn())
     }
 }
 

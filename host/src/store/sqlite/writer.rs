@@ -5,9 +5,10 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::scopes::{GroupTransaction, Savepoint};
 use crate::store::{Result, StoreError};
 
 /// Most calls committed together; bounds the latency a group adds.
@@ -85,7 +86,7 @@ fn gone() -> StoreError {
 }
 
 /// The thread body: group, run, commit, answer; until every handle is gone.
-fn run(mut conn: Connection, queue: mpsc::Receiver<Job>) {
+fn run(conn: Connection, queue: mpsc::Receiver<Job>) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -94,12 +95,12 @@ fn run(mut conn: Connection, queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        commit_group(&mut conn, group);
+        commit_group(&conn, group);
     }
 }
 
-fn commit_group(conn: &mut Connection, group: Vec<Job>) {
-    let mut tx = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
+fn commit_group(conn: &Connection, group: Vec<Job>) {
+    let tx = match GroupTransaction::begin(conn) {
         Ok(tx) => tx,
         Err(e) => {
             // Dropping the jobs answers their callers with `gone()`.
@@ -109,23 +110,24 @@ fn commit_group(conn: &mut Connection, group: Vec<Job>) {
     };
     let mut replies = Vec::with_capacity(group.len());
     for job in group {
-        let sp = match tx.savepoint() {
+        let sp = match Savepoint::open(tx.conn()) {
             Ok(sp) => sp,
             Err(e) => {
                 tracing::error!(error = %e, "store writer cannot open a savepoint");
                 continue;
             }
         };
-        // A panicking call loses only itself: its savepoint rolls back on
-        // drop and its caller sees `gone()`.
-        match catch_unwind(AssertUnwindSafe(|| job(&sp))) {
-            Ok((true, reply)) => match sp.commit() {
+        // A panicking call loses only itself: its savepoint rolls back when
+        // dropped and its caller sees `gone()`.
+        match catch_unwind(AssertUnwindSafe(|| job(tx.conn()))) {
+            Ok((true, reply)) => match sp.keep() {
                 Ok(()) => replies.push(reply),
                 Err(e) => reply(Err(format!("releasing savepoint: {e}"))),
             },
-            // Dropping the savepoint rolls the call's changes back.
             Ok((false, reply)) => {
-                drop(sp);
+                if let Err(e) = sp.undo() {
+                    tracing::error!(error = %e, "store writer cannot roll a call back");
+                }
                 replies.push(reply);
             }
             Err(_) => tracing::error!("a store call panicked; its changes were rolled back"),
