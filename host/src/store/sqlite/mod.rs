@@ -45,10 +45,16 @@ use writer::Writer;
 const READERS: usize = 2;
 /// How long a connection waits for a lock held by another process.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-/// Page cache per connection, in KiB (SQLite's default is 2 MiB): the
-/// working set of a busy inbox (open conversations, waiting messages, the
-/// indexes over them) stays in memory.
-const CACHE_KIB: i64 = 32 * 1024;
+/// Page cache of the writer connection, in KiB (SQLite's default is
+/// 2 MiB): the working set of a busy inbox (open conversations, waiting
+/// messages, the indexes over them) stays in memory.
+const WRITER_CACHE_KIB: i64 = 32 * 1024;
+/// Page cache of each reader connection, in KiB: SQLite's default. A
+/// reader drops its whole cache whenever another connection has committed
+/// since its last read, which under load is before nearly every read, and
+/// dropping costs time in proportion to the pages cached: a large reader
+/// cache only made each drop dearer.
+const READER_CACHE_KIB: i64 = 2 * 1024;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 128;
 
@@ -86,7 +92,7 @@ impl SqliteStore {
                 .map_err(|e| StoreError::backend(format!("creating {}: {e}", parent.display())))?;
         }
         let mut conn = Connection::open(path)?;
-        configure(&conn)?;
+        configure(&conn, WRITER_CACHE_KIB)?;
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::backend(format!(
@@ -101,7 +107,7 @@ impl SqliteStore {
                     | OpenFlags::SQLITE_OPEN_NO_MUTEX
                     | OpenFlags::SQLITE_OPEN_URI;
                 let reader = Connection::open_with_flags(path, flags)?;
-                configure(&reader)?;
+                configure(&reader, READER_CACHE_KIB)?;
                 Ok(Mutex::new(reader))
             })
             .collect::<Result<Vec<_>>>()?;
@@ -111,7 +117,7 @@ impl SqliteStore {
     /// A private in-memory database, for tests.
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
-        configure(&conn)?;
+        configure(&conn, WRITER_CACHE_KIB)?;
         migrations::apply(&mut conn)?;
         Self::from_parts(conn, Vec::new())
     }
@@ -183,7 +189,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+fn configure(conn: &Connection, cache_kib: i64) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // The query planner's stability guarantee: plans never depend on the
@@ -198,7 +204,7 @@ fn configure(conn: &Connection) -> Result<()> {
     // in memory; in a temp file every page a call changed was written twice
     // more.
     conn.execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -{CACHE_KIB};
+        "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -{cache_kib};
          PRAGMA temp_store = MEMORY"
     ))?;
     Ok(())
