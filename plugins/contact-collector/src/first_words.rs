@@ -23,9 +23,11 @@ const SLOTS: usize = 64;
 
 /// The first words of the phrases of some [`Triggers`] lists.
 pub struct FirstWords {
-    /// Bit `b` is set when a first word starts with ASCII byte `b`, in
-    /// either case: one look passes over most other words.
-    first_letters: u128,
+    /// Whether a first word starts with ASCII byte `b`, in either case:
+    /// one look passes over most other words. A table rather than the bits
+    /// of a `u128`: wasm has no 128-bit shift, so testing bit `b` of one
+    /// was a call into a compiler helper for every word of the text.
+    first_letters: [bool; 128],
     /// Each first word as a key (see [`key`]) at its hash slot or, when
     /// that is taken, in the next free one; 0 where there is none.
     slots: [u64; SLOTS],
@@ -38,7 +40,7 @@ impl FirstWords {
     /// ends a word.
     pub const fn of(lists: &[&Triggers]) -> Self {
         let mut slots = [0; SLOTS];
-        let mut first_letters = 0;
+        let mut first_letters = [false; 128];
         let mut filled = 0;
         let mut list = 0;
         while list < lists.len() {
@@ -46,7 +48,8 @@ impl FirstWords {
             let mut i = 0;
             while i < phrases.len() {
                 let word = first_word(phrases[i].as_bytes());
-                first_letters |= 1 << word[0] | 1 << word[0].to_ascii_uppercase();
+                first_letters[word[0] as usize] = true;
+                first_letters[word[0].to_ascii_uppercase() as usize] = true;
                 let key = key(word);
                 let mut slot = slot_of(key);
                 while slots[slot] != 0 && slots[slot] != key {
@@ -74,7 +77,7 @@ impl FirstWords {
     pub fn may_start(&self, text: &str, word: Range<usize>) -> bool {
         // An ASCII character matches only itself and its other case.
         match text.as_bytes().get(word.start) {
-            Some(&first) if first.is_ascii() && self.first_letters & 1 << first == 0 => {
+            Some(&first) if first.is_ascii() && !self.first_letters[usize::from(first)] => {
                 return false;
             }
             None => return false,
