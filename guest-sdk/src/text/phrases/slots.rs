@@ -231,16 +231,14 @@ const NOT_ASCII: u8 = 2;
 
 /// The end of the word that goes on at `from` (a character boundary): the
 /// byte offset of the first character at or after it that is not a word
-/// character. Runs of ASCII are read byte by byte with a table; only other
-/// characters are decoded.
+/// character. Runs of ASCII are read eight bytes at a time
+/// ([`ascii_word_run_end`]); only other characters are decoded.
 #[inline(always)]
 pub(super) fn word_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut at = from;
     loop {
-        while at < bytes.len() && BYTE_CLASS[usize::from(bytes[at])] == ASCII_WORD {
-            at += 1;
-        }
+        at = ascii_word_run_end(bytes, at);
         if at == bytes.len() || bytes[at].is_ascii() {
             return at;
         }
@@ -251,9 +249,95 @@ pub(super) fn word_end(text: &str, from: usize) -> usize {
     }
 }
 
+/// The end of the run of ASCII letters and digits at `from`: eight bytes
+/// at a time while the run goes on, the last few one by one. A word costs
+/// one look instead of one per letter, which counts most in a plugin,
+/// where every iteration of a loop also checks the call's deadline.
+#[inline(always)]
+fn ascii_word_run_end(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(eight) = bytes.get(at..at + 8) {
+        let chunk = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        let others = !ascii_alphanumeric(chunk) & HIGH_BITS;
+        if others != 0 {
+            // Little-endian: the lowest set bit is the first such byte.
+            return at + (others.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && BYTE_CLASS[usize::from(bytes[at])] == ASCII_WORD {
+        at += 1;
+    }
+    at
+}
+
+/// `b` in every byte of a `u64`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// The high bit of every byte.
+const HIGH_BITS: u64 = splat(0x80);
+
+/// The high bit of each byte of `chunk` set where that byte is an ASCII
+/// letter or digit, and clear where it is not; the other bits are clear.
+#[inline(always)]
+fn ascii_alphanumeric(chunk: u64) -> u64 {
+    let low7 = chunk & splat(0x7F);
+    // For a 7-bit byte v, v + (0x80 - lo) has its high bit set exactly when
+    // v >= lo, and v + (0x7F - hi) exactly when v > hi; neither sum
+    // reaches 0x100, so no byte carries into the next.
+    let within = |lo: u8, hi: u8| (low7 + splat(0x80 - lo)) & !(low7 + splat(0x7F - hi));
+    (within(b'0', b'9') | within(b'a', b'z') | within(b'A', b'Z')) & !chunk & HIGH_BITS
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eight_bytes_at_a_time_tell_letters_and_digits_from_everything_else() {
+        for b in 0..=255u8 {
+            let chunk = u64::from_le_bytes([b, b'a', 0xFF, b'Z', b'/', b'9', b'{', b'@']);
+            let mask = ascii_alphanumeric(chunk);
+            assert_eq!(mask & 0x80 != 0, b.is_ascii_alphanumeric(), "byte {b:#04x}");
+            assert_eq!(mask >> 8, 0x0080_0080_0080, "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn word_ends_agree_with_reading_byte_by_byte() {
+        // Characters at the edges of the ranges, and non-ASCII ones of each
+        // kind (letter, digit, other).
+        let alphabet = [
+            "a", "z", "A", "Z", "0", "9", "/", ":", "@", "[", "`", "{", " ", "\u{7f}", "é", "²",
+            "日", "—", "K",
+        ];
+        let reference = |text: &str, from: usize| {
+            let mut at = from;
+            for c in text[from..].chars() {
+                if !is_word_char(c) {
+                    break;
+                }
+                at += c.len_utf8();
+            }
+            at
+        };
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let len = next(40);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            for (from, _) in text.char_indices() {
+                assert_eq!(word_end(&text, from), reference(&text, from), "{text:?} from {from}");
+            }
+        }
+    }
 
     fn entry(lower: &'static str, id: usize) -> Entry<'static> {
         let first_word = word_end(lower, 0);
