@@ -334,7 +334,11 @@ mod tests {
             let len = next(40);
             let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
             for (from, _) in text.char_indices() {
-                assert_eq!(word_end(&text, from), reference(&text, from), "{text:?} from {from}");
+                assert_eq!(
+                    word_end(&text, from),
+                    reference(&text, from),
+                    "{text:?} from {from}"
+                );
             }
         }
     }
