@@ -169,3 +169,37 @@ plugins = [{ name = "trapper" }, { name = "template-reply", grants = ["log", "co
     assert_eq!(conversation.priority, Priority::High);
     assert!(sink.received().is_empty(), "no automatic reply");
 }
+
+#[tokio::test]
+async fn two_mails_a_customer_sends_at_once_get_one_acknowledgement() {
+    let sink = SmtpSink::start();
+    let host = Host::start(&config(&sink, "", None)).await;
+    let client = host.smtp_in_client();
+    // Both stored before either is worked on, as when a customer sends a
+    // second mail right after the first ("forgot the attachment").
+    for n in 1..=2 {
+        let mail = customer_mail(
+            CUSTOMER,
+            DESK,
+            &format!("Order problem, part {n}"),
+            &format!("burst{n}@example.net"),
+            "Something is wrong with my order.",
+        );
+        client
+            .send(CUSTOMER, &[DESK.to_owned()], &mail)
+            .await
+            .expect("accepted");
+    }
+    let messages = host.wait_settled(DESK, 2).await;
+    assert_eq!(
+        messages[0].conversation_id, messages[1].conversation_id,
+        "one session"
+    );
+    sink.wait_for(1, crate::support::WAIT).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let states: Vec<_> = messages
+        .iter()
+        .map(|m| (m.state, m.reason.clone()))
+        .collect();
+    assert_eq!(sink.received().len(), 1, "one acknowledgement: {states:?}");
+}

@@ -12,6 +12,7 @@
 mod dispatch;
 mod inboxes;
 mod intake;
+mod keyed_locks;
 mod outbox;
 pub mod records;
 mod steps;

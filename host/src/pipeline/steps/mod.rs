@@ -19,6 +19,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use super::inboxes::{InboxContext, InboxDirectory};
+use super::keyed_locks::KeyedLocks;
 use crate::mail::parse::{ParseError, ParseLimits, ParsedMail};
 use crate::plugins::HookRecord;
 use crate::store::{
@@ -31,6 +32,9 @@ pub struct Steps {
     inboxes: Arc<InboxDirectory>,
     // Notified when an outbox item was queued.
     outbox_wake: Arc<Notify>,
+    // One per (inbox, customer): a customer's messages are decided one
+    // after another.
+    customers: KeyedLocks,
 }
 
 /// Where a step sends the message.
@@ -58,6 +62,7 @@ impl Steps {
             store,
             inboxes,
             outbox_wake,
+            customers: KeyedLocks::default(),
         }
     }
 
@@ -76,10 +81,21 @@ impl Steps {
         // Moves made in memory, not yet committed.
         let mut pending: Option<Transition> = None;
         let mut mail: Option<Mail> = None;
+        // Held until the run ends: the customer's other messages wait, so
+        // the next one sees this one, committed, as a turn of the session.
+        let mut _customer_turn = None;
         loop {
             if mail.is_none() && reads_mail(message.state) {
                 match self.parse(&message).await? {
-                    Ok(parsed) => mail = Some(parsed),
+                    Ok(parsed) => {
+                        let customer =
+                            crate::mail::thread::ThreadKeys::from(&parsed.parsed).customer;
+                        if let Some(customer) = customer {
+                            let key = format!("{}\n{}", message.inbox_id, customer.to_lowercase());
+                            _customer_turn = Some(self.customers.lock(key).await);
+                        }
+                        mail = Some(parsed);
+                    }
                     Err(unreadable) => {
                         let failed = Transition::new(message.state, MessageState::Failed)
                             .because(format!("unreadable mail: {unreadable}"));
