@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 use super::codec::Keyset;
-use super::scopes::Savepoint;
+use super::scopes::Scope;
 use crate::store::records::*;
 use crate::store::{
     Millis, Result, StoreError, content_hash, new_id, normalize_email, normalize_message_id,
@@ -96,7 +96,7 @@ pub(super) fn insert_received_each(
 ) -> Result<Vec<Result<InsertOutcome>>> {
     let mut outcomes = Vec::with_capacity(messages.len());
     for m in messages {
-        let savepoint = Savepoint::open(conn)?;
+        let savepoint = Scope::savepoint(conn)?;
         let outcome = insert_received(conn, m, now);
         if outcome.is_ok() {
             savepoint.keep()?;

@@ -177,7 +177,7 @@ impl Inner {
             .find_map(|i| self.readers[(start + i) % n].try_lock().ok())
             .unwrap_or_else(|| lock(&self.readers[start]));
         // One snapshot for reads made of several statements.
-        let snapshot = scopes::ReadSnapshot::begin(&conn)?;
+        let snapshot = scopes::Scope::read(&conn)?;
         f(snapshot.conn())
     }
 }

@@ -9,121 +9,123 @@
 
 use rusqlite::Connection;
 
-/// Runs one of the fixed statements below from the connection's cache.
-fn run(conn: &Connection, sql: &'static str) -> rusqlite::Result<()> {
-    conn.prepare_cached(sql)?.execute([]).map(drop)
+/// The kinds of scope, and the statements that open and end each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A transaction for several reads that must see one snapshot.
+    Read,
+    /// The group commit's transaction: `BEGIN IMMEDIATE` takes the write
+    /// lock at once, so a busy database is waited for here and not
+    /// halfway through.
+    Write,
+    /// A savepoint; savepoints nest, each undoing only what was done in it.
+    Savepoint,
 }
 
-/// A savepoint: [`Savepoint::keep`] releases it with its changes;
-/// [`Savepoint::undo`], or dropping it (a panic on the way), rolls them
-/// back. Savepoints nest; each undoes only what was done inside it.
-pub(super) struct Savepoint<'c> {
+impl Kind {
+    fn begin(self) -> &'static str {
+        match self {
+            Kind::Read => "BEGIN DEFERRED",
+            Kind::Write => "BEGIN IMMEDIATE",
+            Kind::Savepoint => "SAVEPOINT scope",
+        }
+    }
+
+    fn keep(self) -> &'static [&'static str] {
+        match self {
+            Kind::Read | Kind::Write => &["COMMIT"],
+            Kind::Savepoint => &["RELEASE scope"],
+        }
+    }
+
+    fn undo(self) -> &'static [&'static str] {
+        match self {
+            Kind::Read | Kind::Write => &["ROLLBACK"],
+            Kind::Savepoint => &["ROLLBACK TO scope", "RELEASE scope"],
+        }
+    }
+}
+
+/// An open transaction or savepoint. [`Scope::keep`] ends it with its
+/// changes, [`Scope::undo`] without them. Dropped while open, a read
+/// snapshot simply ends (it has nothing to keep) and the others roll back,
+/// so a panic on the way loses only what its scope did.
+pub(super) struct Scope<'c> {
     conn: &'c Connection,
+    kind: Kind,
     open: bool,
 }
 
-impl<'c> Savepoint<'c> {
-    pub(super) fn open(conn: &'c Connection) -> rusqlite::Result<Self> {
-        run(conn, "SAVEPOINT scope")?;
-        Ok(Savepoint { conn, open: true })
+impl<'c> Scope<'c> {
+    /// Reads that see one snapshot until the scope is dropped.
+    pub(super) fn read(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Self::open(conn, Kind::Read)
     }
 
-    /// Keeps the changes made since [`Savepoint::open`].
+    /// The group commit's transaction.
+    pub(super) fn write(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Self::open(conn, Kind::Write)
+    }
+
+    /// A savepoint inside the transaction already open (or its own).
+    pub(super) fn savepoint(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Self::open(conn, Kind::Savepoint)
+    }
+
+    fn open(conn: &'c Connection, kind: Kind) -> rusqlite::Result<Self> {
+        run(conn, &[kind.begin()])?;
+        Ok(Scope {
+            conn,
+            kind,
+            open: true,
+        })
+    }
+
+    pub(super) fn conn(&self) -> &'c Connection {
+        self.conn
+    }
+
+    /// Ends the scope keeping its changes. A transaction whose `COMMIT`
+    /// failed is rolled back rather than left open.
     pub(super) fn keep(mut self) -> rusqlite::Result<()> {
         self.open = false;
-        run(self.conn, "RELEASE scope")
+        let kept = run(self.conn, self.kind.keep());
+        if kept.is_err() && self.kind != Kind::Savepoint && !self.conn.is_autocommit() {
+            let _ = run(self.conn, self.kind.undo());
+        }
+        kept
     }
 
-    /// Rolls back the changes made since [`Savepoint::open`].
+    /// Ends the scope rolling its changes back.
     pub(super) fn undo(mut self) -> rusqlite::Result<()> {
         self.open = false;
-        rollback(self.conn)
+        run(self.conn, self.kind.undo())
     }
 }
 
-fn rollback(conn: &Connection) -> rusqlite::Result<()> {
-    run(conn, "ROLLBACK TO scope")?;
-    run(conn, "RELEASE scope")
-}
-
-impl Drop for Savepoint<'_> {
+impl Drop for Scope<'_> {
     fn drop(&mut self) {
-        if self.open
-            && let Err(e) = rollback(self.conn)
-        {
-            tracing::error!(error = %e, "rolling back a store savepoint");
+        // Nothing is open any more when the connection is back in
+        // autocommit mode (a failed statement may have ended it).
+        if !self.open || self.conn.is_autocommit() {
+            return;
+        }
+        let end = match self.kind {
+            Kind::Read => self.kind.keep(),
+            Kind::Write | Kind::Savepoint => self.kind.undo(),
+        };
+        if let Err(e) = run(self.conn, end) {
+            tracing::error!(error = %e, kind = ?self.kind, "ending a store transaction");
         }
     }
 }
 
-/// A transaction for several reads that must see one snapshot; it ends
-/// (nothing to keep) when dropped.
-pub(super) struct ReadSnapshot<'c> {
-    conn: &'c Connection,
-}
-
-impl<'c> ReadSnapshot<'c> {
-    pub(super) fn begin(conn: &'c Connection) -> rusqlite::Result<Self> {
-        run(conn, "BEGIN DEFERRED")?;
-        Ok(ReadSnapshot { conn })
+/// Runs fixed statements, in order, from the connection's cache.
+fn run(conn: &Connection, statements: &[&'static str]) -> rusqlite::Result<()> {
+    for sql in statements {
+        conn.prepare_cached(sql)?.execute([])?;
     }
-
-    pub(super) fn conn(&self) -> &'c Connection {
-        self.conn
-    }
-}
-
-impl Drop for ReadSnapshot<'_> {
-    fn drop(&mut self) {
-        // A read-only transaction has nothing to commit; ending it lets the
-        // WAL be checkpointed past its snapshot.
-        if let Err(e) = run(self.conn, "COMMIT") {
-            tracing::error!(error = %e, "ending a store read snapshot");
-        }
-    }
-}
-
-/// The group commit's transaction: `BEGIN IMMEDIATE` (the write lock at
-/// once, so a busy database is waited for here and not halfway through)
-/// and an explicit [`GroupTransaction::commit`]; dropped uncommitted, it
-/// rolls back.
-pub(super) struct GroupTransaction<'c> {
-    conn: &'c Connection,
-    open: bool,
-}
-
-impl<'c> GroupTransaction<'c> {
-    pub(super) fn begin(conn: &'c Connection) -> rusqlite::Result<Self> {
-        run(conn, "BEGIN IMMEDIATE")?;
-        Ok(GroupTransaction { conn, open: true })
-    }
-
-    pub(super) fn conn(&self) -> &'c Connection {
-        self.conn
-    }
-
-    pub(super) fn commit(mut self) -> rusqlite::Result<()> {
-        self.open = false;
-        if let Err(e) = run(self.conn, "COMMIT") {
-            // A failed COMMIT may leave the transaction open: end it.
-            if !self.conn.is_autocommit() {
-                let _ = run(self.conn, "ROLLBACK");
-            }
-            return Err(e);
-        }
-        Ok(())
-    }
-}
-
-impl Drop for GroupTransaction<'_> {
-    fn drop(&mut self) {
-        if self.open
-            && !self.conn.is_autocommit()
-            && let Err(e) = run(self.conn, "ROLLBACK")
-        {
-            tracing::error!(error = %e, "rolling back a store transaction");
-        }
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -151,21 +153,21 @@ mod tests {
     #[test]
     fn nested_savepoints_keep_or_undo_only_their_own_changes() {
         let conn = table();
-        let tx = GroupTransaction::begin(&conn).unwrap();
-        let outer = Savepoint::open(tx.conn()).unwrap();
+        let tx = Scope::write(&conn).unwrap();
+        let outer = Scope::savepoint(tx.conn()).unwrap();
         insert(&conn, 1);
-        let kept = Savepoint::open(&conn).unwrap();
+        let kept = Scope::savepoint(&conn).unwrap();
         insert(&conn, 2);
         kept.keep().unwrap();
-        let undone = Savepoint::open(&conn).unwrap();
+        let undone = Scope::savepoint(&conn).unwrap();
         insert(&conn, 3);
         undone.undo().unwrap();
         {
-            let _dropped = Savepoint::open(&conn).unwrap();
+            let _dropped = Scope::savepoint(&conn).unwrap();
             insert(&conn, 4);
         }
         outer.keep().unwrap();
-        tx.commit().unwrap();
+        tx.keep().unwrap();
         assert_eq!(values(&conn), [1, 2]);
         assert!(conn.is_autocommit());
     }
@@ -174,12 +176,12 @@ mod tests {
     fn a_transaction_dropped_uncommitted_leaves_nothing() {
         let conn = table();
         {
-            let _tx = GroupTransaction::begin(&conn).unwrap();
+            let _tx = Scope::write(&conn).unwrap();
             insert(&conn, 1);
         }
         assert!(values(&conn).is_empty());
         assert!(conn.is_autocommit());
-        let snapshot = ReadSnapshot::begin(&conn).unwrap();
+        let snapshot = Scope::read(&conn).unwrap();
         assert!(values(snapshot.conn()).is_empty());
         assert!(!conn.is_autocommit());
         drop(snapshot);

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::scopes::{GroupTransaction, Savepoint};
+use super::scopes::Scope;
 use crate::store::{Result, StoreError};
 
 /// Most calls committed together; bounds the latency a group adds.
@@ -100,7 +100,7 @@ fn run(conn: Connection, queue: mpsc::Receiver<Job>) {
 }
 
 fn commit_group(conn: &Connection, group: Vec<Job>) {
-    let tx = match GroupTransaction::begin(conn) {
+    let tx = match Scope::write(conn) {
         Ok(tx) => tx,
         Err(e) => {
             // Dropping the jobs answers their callers with `gone()`.
@@ -110,7 +110,7 @@ fn commit_group(conn: &Connection, group: Vec<Job>) {
     };
     let mut replies = Vec::with_capacity(group.len());
     for job in group {
-        let sp = match Savepoint::open(tx.conn()) {
+        let sp = match Scope::savepoint(tx.conn()) {
             Ok(sp) => sp,
             Err(e) => {
                 tracing::error!(error = %e, "store writer cannot open a savepoint");
@@ -133,7 +133,7 @@ fn commit_group(conn: &Connection, group: Vec<Job>) {
             Err(_) => tracing::error!("a store call panicked; its changes were rolled back"),
         }
     }
-    let commit = tx.commit().map_err(|e| format!("commit failed: {e}"));
+    let commit = tx.keep().map_err(|e| format!("commit failed: {e}"));
     if let Err(e) = &commit {
         tracing::error!(error = %e, calls = replies.len(), "store group commit failed");
     }
