@@ -19,8 +19,9 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use super::inboxes::{InboxContext, InboxDirectory};
-use super::keyed_locks::KeyedLocks;
+use super::keyed_locks::{KeyedGuard, KeyedLocks};
 use crate::mail::parse::{ParseError, ParseLimits, ParsedMail};
+use crate::mail::thread::ThreadKeys;
 use crate::plugins::HookRecord;
 use crate::store::{
     self, MessageState, NewOutboxItem, Store, StoreError, StoredMessage, Transition,
@@ -45,10 +46,11 @@ enum Next {
     Queue(Transition, Box<NewOutboxItem>),
 }
 
-/// The mail a step reads: the stored bytes parsed once per run, and the
-/// inbox they arrived at.
+/// The mail a step reads: the stored bytes parsed once per run, its
+/// threading keys, and the inbox they arrived at.
 struct Mail {
     parsed: ParsedMail,
+    keys: ThreadKeys,
     ctx: Arc<InboxContext>,
 }
 
@@ -88,12 +90,7 @@ impl Steps {
             if mail.is_none() && reads_mail(message.state) {
                 match self.parse(&message).await? {
                     Ok(parsed) => {
-                        let customer =
-                            crate::mail::thread::ThreadKeys::from(&parsed.parsed).customer;
-                        if let Some(customer) = customer {
-                            let key = format!("{}\n{}", message.inbox_id, customer.to_lowercase());
-                            _customer_turn = Some(self.customers.lock(key).await);
-                        }
+                        _customer_turn = self.customer_turn(&message, &parsed).await;
                         mail = Some(parsed);
                     }
                     Err(unreadable) => {
@@ -165,6 +162,15 @@ impl Steps {
         Ok(())
     }
 
+    /// Waits until no other message of the same customer at the same
+    /// inbox is being worked on, and holds that turn until dropped. Mail
+    /// without a sender address has no customer to wait for.
+    async fn customer_turn(&self, message: &StoredMessage, mail: &Mail) -> Option<KeyedGuard<'_>> {
+        let customer = store::normalize_email(mail.keys.customer.as_deref()?);
+        let key = format!("{}\n{customer}", message.inbox_id);
+        Some(self.customers.lock(key).await)
+    }
+
     /// Fails a message that keeps erroring, with the last error.
     pub(super) async fn fail(&self, id: &str, error: &str) {
         let Ok(message) = self.store.message(id).await else {
@@ -184,7 +190,13 @@ impl Steps {
         let limits = ParseLimits {
             max_attachment_bytes: ctx.settings.max_attachment_bytes,
         };
-        Ok(crate::mail::parse::parse(&message.raw, &limits).map(|parsed| Mail { parsed, ctx }))
+        Ok(
+            crate::mail::parse::parse(&message.raw, &limits).map(|parsed| Mail {
+                keys: ThreadKeys::from(&parsed),
+                parsed,
+                ctx,
+            }),
+        )
     }
 
     async fn after_decided(&self, message: &StoredMessage) -> anyhow::Result<Next> {

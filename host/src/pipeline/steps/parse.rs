@@ -16,8 +16,8 @@ use crate::store::{
 impl Steps {
     /// `received → parsed`: what the store keeps of the parsed mail.
     pub(super) fn read(&self, message: &StoredMessage, mail: &Mail) -> Next {
+        let customer = mail.keys.customer.clone();
         let mail = &mail.parsed;
-        let customer = crate::mail::thread::ThreadKeys::from(mail).customer;
         let patch = MessagePatch {
             message_id_header: mail.message_id.clone(),
             from_email: customer,

@@ -18,8 +18,7 @@ impl Steps {
         message: &StoredMessage,
         mail: &Mail,
     ) -> anyhow::Result<Next> {
-        let (ctx, mail) = (&mail.ctx, &mail.parsed);
-        let keys = ThreadKeys::from(mail);
+        let (ctx, keys, mail) = (&mail.ctx, &mail.keys, &mail.parsed);
         let skipped = Transition::new(message.state, MessageState::Skipped);
         let Some(customer) = keys.customer.clone() else {
             return Ok(Next::Move(skipped.because("no_sender_address")));
@@ -28,7 +27,7 @@ impl Steps {
             .session_for(
                 &ctx.inbox.id,
                 ctx.settings.session_duration_secs,
-                &keys,
+                keys,
                 mail,
                 &customer,
                 message,
