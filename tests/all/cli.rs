@@ -42,6 +42,16 @@ fn assert_one_line_error(output: &Output, needle: &str) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// The entry of `policy run --json` output for `name`.
+fn hook<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["hooks"]
+        .as_array()
+        .expect("a hooks list")
+        .iter()
+        .find(|h| h["hook"] == name)
+        .unwrap_or_else(|| panic!("no {name} hook in {json}"))
+}
+
 #[test]
 fn inspect_json_prints_one_object_with_what_mailbot_sees() {
     let output = mailbot(&[
@@ -120,12 +130,7 @@ fn policy_run_reports_each_hook_with_the_deciding_plugin_and_its_hash() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("one JSON object");
     assert_eq!(json["plugins"][0]["name"], "echo-version", "{json}");
     let hash = json["plugins"][0]["hash"].as_str().expect("hash");
-    let route = json["hooks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["hook"] == "route")
-        .expect("route hook");
+    let route = hook(&json, "route");
     assert!(route["decision"].to_string().contains("v1.0.0"), "{route}");
     assert_eq!(route["calls"][0]["hash"].as_str(), Some(hash), "{route}");
 }
@@ -267,12 +272,7 @@ fn plugin_new_scaffolds_a_crate_that_builds_to_a_component_policy_run_loads() {
     assert!(run.status.success(), "{}", stderr(&run));
     let json: serde_json::Value = serde_json::from_str(&stdout(&run)).expect("one JSON object");
     assert_eq!(json["plugins"][0]["name"], "unsubscribe-dropper", "{json}");
-    let route = json["hooks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["hook"] == "route")
-        .expect("route hook");
+    let route = hook(&json, "route");
     assert!(
         route["decision"].to_string().contains("unsubscribe"),
         "the scaffold's route drops the message: {route}"

@@ -17,7 +17,8 @@ use mailbot::transport::Security;
 use mailbot::transport::smtp_out::{OutboundSender, RelayConfig, SendError, SmtpSender};
 
 use crate::support::{
-    SinkMessage, SmtpSink, config_text, customer_mail, free_port, header, terminate, wait_for_port,
+    SinkMessage, SmtpSink, config_text, customer_mail, eventually, free_port,
+    generated_addresses_config, header, terminate, wait_for_port,
 };
 
 const MAILS: usize = 300;
@@ -50,12 +51,9 @@ impl Shop {
     fn new(sink: &SmtpSink) -> Shop {
         let dir = tempfile::tempdir().expect("tempdir");
         let smtp_port = free_port();
-        let body = format!(
-            "[smtp_in]\nlisten = \"127.0.0.1:{smtp_port}\"\ndomain = \"in.example\"\n\n\
-             [relay]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"plain\"\n\n\
-             [[bots]]\nname = \"support\"\n\n[[inboxes]]\nname = \"Shop\"\nslug = \"shop\"\nbot = \"support\"\n",
-            sink.port()
-        );
+        let head = generated_addresses_config(&format!("127.0.0.1:{smtp_port}"), sink.port());
+        let body =
+            format!("{head}\n[[inboxes]]\nname = \"Shop\"\nslug = \"shop\"\nbot = \"support\"\n");
         let config = dir.path().join("mailbot.toml");
         std::fs::write(&config, config_text(dir.path(), &body)).expect("config");
         let log = dir.path().join("mailbot.log");
@@ -267,18 +265,17 @@ async fn sigterm_mid_burst_exits_cleanly_and_parked_mail_is_answered_after_the_r
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     terminate(child.id());
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
+    let status = eventually(Duration::from_secs(30), || {
+        let status = child.try_wait().expect("wait");
+        async move { status }
+    })
+    .await
+    .unwrap_or_else(|| {
+        panic!(
             "mailbot did not stop within 30 s of SIGTERM: {}",
             shop.log_text()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+        )
+    });
     assert!(status.success(), "{status}: {}", shop.log_text());
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", shop.smtp_port)).is_err(),

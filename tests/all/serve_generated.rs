@@ -5,7 +5,9 @@
 use mailbot::store::MessageState;
 use mailbot::transport::smtp_out::{OutboundSender, SendError};
 
-use crate::support::{Host, SmtpSink, WAIT, customer_mail, follow_up, header};
+use crate::support::{
+    Host, SmtpSink, WAIT, customer_mail, follow_up, generated_addresses_config, header,
+};
 
 const CUSTOMER: &str = "customer@example.net";
 const SHOP: &str = "shop@in.example";
@@ -13,20 +15,9 @@ const SHOP: &str = "shop@in.example";
 /// Two generated inboxes (`shop`, `old`) on `in.example`, relaying through
 /// `sink`, with the shipped default plugins.
 fn config(sink: &SmtpSink) -> String {
+    let head = generated_addresses_config("127.0.0.1:0", sink.port());
     format!(
-        r#"
-[smtp_in]
-listen = "127.0.0.1:0"
-domain = "in.example"
-
-[relay]
-host = "127.0.0.1"
-port = {port}
-security = "plain"
-
-[[bots]]
-name = "support"
-
+        r#"{head}
 [[inboxes]]
 name = "Shop"
 slug = "shop"
@@ -37,8 +28,7 @@ email_name = "Shop Support"
 name = "Old campaign"
 slug = "old"
 bot = "support"
-"#,
-        port = sink.port()
+"#
     )
 }
 

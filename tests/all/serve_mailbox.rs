@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use mailbot::store::{ChannelStatus, MessageState};
 
-use crate::support::{Dovecot, Host, MailRelay, WAIT, customer_mail, follow_up, header};
+use crate::support::{
+    Dovecot, Host, MailRelay, WAIT, customer_mail, eventually, follow_up, header,
+};
 
 const BOT: &str = "support@example.com";
 const CUSTOMER: &str = "customer@example.net";
@@ -14,10 +16,25 @@ const CUSTOMER: &str = "customer@example.net";
 /// A Dovecot with the bot's and the customer's mailboxes, a relay that
 /// delivers into it, and the configuration of a channel reading `BOT`.
 async fn mailbox_world() -> (Dovecot, MailRelay, String) {
+    mailbox_world_with(&[]).await
+}
+
+/// [`mailbox_world`] whose channel also reads `others` ((address,
+/// password as configured) each), every one an inbox of its own.
+async fn mailbox_world_with(others: &[(&str, &str)]) -> (Dovecot, MailRelay, String) {
     let dovecot = Dovecot::start();
     dovecot.add_user(BOT, "bot-secret");
     dovecot.add_user(CUSTOMER, "customer-secret");
     let relay = MailRelay::start(&dovecot).await;
+    let mut inboxes = String::new();
+    let (mut addresses, mut passwords) = (BOT.to_owned(), "bot-secret".to_owned());
+    for (address, password) in others {
+        inboxes.push_str(&format!(
+            "[[inboxes]]\nname = \"{address}\"\naddress = \"{address}\"\nbot = \"support\"\n\n"
+        ));
+        addresses.push_str(&format!(",{address}"));
+        passwords.push_str(&format!(",{password}"));
+    }
     let config = format!(
         r#"
 [[bots]]
@@ -38,10 +55,10 @@ name = "template-reply"
 grants = ["log", "config", "kv", "clock"]
 config = {{ reply-on = "every", text = "Hi {{{{ sender_first_name }}}}, thanks for writing about {{{{ subject }}}}." }}
 
-[[channels]]
+{inboxes}[[channels]]
 name = "acme"
-address = "{BOT}"
-password = "bot-secret"
+address = "{addresses}"
+password = "{passwords}"
 imap_server = "127.0.0.1"
 imap_port = "{imap}"
 imap_security = "plain"
@@ -281,18 +298,9 @@ async fn an_auto_reply_and_a_bounce_get_no_answer_and_the_bounce_pauses_the_bot(
 #[tokio::test]
 async fn a_failing_mailbox_is_reported_while_the_others_are_answered() {
     const OTHER: &str = "sales@example.com";
-    let (dovecot, _relay, config) = mailbox_world().await;
-    dovecot.add_user(OTHER, "sales-secret");
     // The channel serves both mailboxes; the second one's password is wrong.
-    let config = config
-        .replace(
-            &format!("address = \"{BOT}\"\npassword = \"bot-secret\""),
-            &format!("address = \"{BOT},{OTHER}\"\npassword = \"bot-secret,wrong\""),
-        )
-        .replace(
-            "[[channels]]",
-            &format!("[[inboxes]]\nname = \"Sales\"\naddress = \"{OTHER}\"\nbot = \"support\"\n\n[[channels]]"),
-        );
+    let (dovecot, _relay, config) = mailbox_world_with(&[(OTHER, "wrong")]).await;
+    dovecot.add_user(OTHER, "sales-secret");
     assert!(config.contains("bot-secret,wrong"), "{config}");
     let host = Host::start(&config).await;
 
@@ -324,13 +332,14 @@ async fn a_failing_mailbox_is_reported_while_the_others_are_answered() {
                 .unwrap_or_else(|| panic!("no channel record {name}"))
         }
     };
-    let deadline = std::time::Instant::now() + WAIT;
-    let failing = loop {
+    let failing = eventually(WAIT, || async {
         let failing = record(OTHER).await;
-        if failing.status == ChannelStatus::Error || std::time::Instant::now() > deadline {
-            break failing;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        (failing.status == ChannelStatus::Error).then_some(failing)
+    })
+    .await;
+    let failing = match failing {
+        Some(failing) => failing,
+        None => record(OTHER).await,
     };
     assert_eq!(failing.status, ChannelStatus::Error, "{failing:?}");
     let error = failing.last_error.clone().unwrap_or_default();

@@ -8,7 +8,7 @@ use std::path::Path;
 use mailbot::store::{MessageState, Priority, StoredMessage};
 use mailbot::transport::smtp_out::OutboundSender;
 
-use crate::support::{Host, SmtpSink, customer_mail};
+use crate::support::{Host, SmtpSink, customer_mail, generated_addresses_config};
 
 const CUSTOMER: &str = "customer@example.net";
 const DESK: &str = "desk@in.example";
@@ -16,31 +16,19 @@ const DESK: &str = "desk@in.example";
 /// One generated inbox, `desk@in.example`, relaying through `sink`, with
 /// `inbox` appended to its section and `plugins_dir` as the plugins folder.
 fn config(sink: &SmtpSink, inbox: &str, plugins_dir: Option<&Path>) -> String {
+    let head = generated_addresses_config("127.0.0.1:0", sink.port());
     let plugins = plugins_dir
         .map(|dir| format!("[plugins]\ndir = \"{}\"\n", dir.display()))
         .unwrap_or_default();
     format!(
-        r#"
+        r#"{head}
 {plugins}
-[smtp_in]
-listen = "127.0.0.1:0"
-domain = "in.example"
-
-[relay]
-host = "127.0.0.1"
-port = {port}
-security = "plain"
-
-[[bots]]
-name = "support"
-
 [[inboxes]]
 name = "Desk"
 slug = "desk"
 bot = "support"
 {inbox}
-"#,
-        port = sink.port()
+"#
     )
 }
 

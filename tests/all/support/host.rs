@@ -34,6 +34,28 @@ pub fn config_text(dir: &Path, body: &str) -> String {
     )
 }
 
+/// The head of a configuration for generated addresses: the host takes
+/// mail for `<slug>@in.example` over SMTP on `listen` and relays replies
+/// to the SMTP server on `relay_port`, with one bot, `support`. The caller
+/// appends its `[[inboxes]]`.
+pub fn generated_addresses_config(listen: &str, relay_port: u16) -> String {
+    format!(
+        r#"
+[smtp_in]
+listen = "{listen}"
+domain = "in.example"
+
+[relay]
+host = "127.0.0.1"
+port = {relay_port}
+security = "plain"
+
+[[bots]]
+name = "support"
+"#
+    )
+}
+
 impl Host {
     /// Writes the configuration (`[server]` is added) and starts mailbot.
     pub async fn start(body: &str) -> Host {
