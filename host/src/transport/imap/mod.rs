@@ -1,8 +1,8 @@
 //! IMAP channel: watch one mailbox and hand every unread message to the host.
 //!
 //! An [`ImapWatcher`] connects, signs in, selects the mailbox and then loops:
-//! `UID SEARCH UNSEEN`, ask the sizes of the messages found
-//! (`RFC822.SIZE`), fetch them in batches bounded in count and bytes
+//! `UID SEARCH UNSEEN`, ask the sizes of the messages found when there
+//! are several (`RFC822.SIZE`), fetch them in batches bounded in count and bytes
 //! ([`batches`]) with `BODY.PEEK[]` (so fetching does not set `\Seen`),
 //! give each batch to the [`InboundSink`],
 //! and only for those the sink accepted `UID STORE +FLAGS.SILENT (\Seen)`. Then it
@@ -324,6 +324,11 @@ impl ImapWatcher {
         session: &mut ImapSession,
         uids: &[u32],
     ) -> Result<Vec<(u32, u64)>, TransportError> {
+        // One message is fetched alone whatever its size (the usual case
+        // under IDLE): no need to ask the server.
+        if let [uid] = uids {
+            return Ok(vec![(*uid, 0)]);
+        }
         let mut sized = Vec::with_capacity(uids.len());
         // A long UID set in one command is itself a burden: ask in pieces.
         for piece in uids.chunks(1000) {
