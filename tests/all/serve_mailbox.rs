@@ -205,6 +205,52 @@ async fn mail_someone_else_already_read_is_left_alone() {
     assert_eq!(dovecot.fetch_all(CUSTOMER).await.len(), 1);
 }
 
+#[tokio::test]
+async fn mail_waiting_at_start_is_decided_in_the_order_it_arrived() {
+    let (dovecot, _relay, config) = mailbox_world().await;
+    // Only the opening of a conversation is acknowledged.
+    let config = config.replace(r#"reply-on = "every""#, r#"reply-on = "first""#);
+    // Two mails from one customer wait in the mailbox while the host is
+    // down. The first is the larger, so it takes longer to read; the second
+    // must not overtake it and be taken for the conversation's opening.
+    let long_body = "My order arrived broken, here is everything that happened.\r\n".repeat(8_000);
+    let first = customer_mail(
+        CUSTOMER,
+        BOT,
+        "Broken order",
+        "first@example.net",
+        &long_body,
+    );
+    let second = customer_mail(
+        CUSTOMER,
+        BOT,
+        "Broken order, photos",
+        "second@example.net",
+        "Forgot to say: the box was wet too.",
+    );
+    dovecot.deliver(BOT, &first).await;
+    dovecot.deliver(BOT, &second).await;
+
+    let host = Host::start(&config).await;
+    let messages = host.wait_settled(BOT, 2).await;
+    assert_eq!(
+        messages[0].conversation_id, messages[1].conversation_id,
+        "one session"
+    );
+    let replies = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        dovecot.fetch_all(CUSTOMER).await.len(),
+        1,
+        "one acknowledgement"
+    );
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some("<first@example.net>"),
+        "the acknowledgement answers the mail that arrived first"
+    );
+}
+
 /// An out-of-office notice from the customer.
 fn out_of_office() -> Vec<u8> {
     format!(

@@ -8,7 +8,7 @@ use std::path::Path;
 use mailbot::store::{MessageState, Priority, StoredMessage};
 use mailbot::transport::smtp_out::OutboundSender;
 
-use crate::support::{Host, SmtpSink, customer_mail, generated_addresses_config};
+use crate::support::{Host, SmtpSink, customer_mail, generated_addresses_config, header};
 
 const CUSTOMER: &str = "customer@example.net";
 const DESK: &str = "desk@in.example";
@@ -159,19 +159,25 @@ plugins = [{ name = "trapper" }, { name = "template-reply", grants = ["log", "co
 }
 
 #[tokio::test]
-async fn two_mails_a_customer_sends_at_once_get_one_acknowledgement() {
+async fn two_mails_a_customer_sends_at_once_get_one_acknowledgement_to_the_first() {
     let sink = SmtpSink::start();
     let host = Host::start(&config(&sink, "", None)).await;
     let client = host.smtp_in_client();
-    // Both stored before either is worked on, as when a customer sends a
-    // second mail right after the first ("forgot the attachment").
-    for n in 1..=2 {
+    // A customer sends a second mail right after the first ("forgot to
+    // say"). The first is the larger, so it takes longer to read: the
+    // second must still wait for it, not overtake it and be taken for the
+    // conversation's opening.
+    let long_body = "Something is wrong with my order, here is the whole story.\r\n".repeat(8_000);
+    for (n, body) in [
+        (1, long_body.as_str()),
+        (2, "Forgot to say: it is urgent-ish."),
+    ] {
         let mail = customer_mail(
             CUSTOMER,
             DESK,
             &format!("Order problem, part {n}"),
             &format!("burst{n}@example.net"),
-            "Something is wrong with my order.",
+            body,
         );
         client
             .send(CUSTOMER, &[DESK.to_owned()], &mail)
@@ -189,5 +195,11 @@ async fn two_mails_a_customer_sends_at_once_get_one_acknowledgement() {
         .iter()
         .map(|m| (m.state, m.reason.clone()))
         .collect();
-    assert_eq!(sink.received().len(), 1, "one acknowledgement: {states:?}");
+    let replies = sink.messages();
+    assert_eq!(replies.len(), 1, "one acknowledgement: {states:?}");
+    assert_eq!(
+        header(&replies[0], "In-Reply-To").as_deref(),
+        Some("<burst1@example.net>"),
+        "the acknowledgement answers the mail that arrived first: {states:?}"
+    );
 }

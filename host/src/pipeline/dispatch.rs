@@ -9,6 +9,7 @@ use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use super::inboxes::InboxDirectory;
+use super::keyed_locks::Ticket;
 use super::steps::Steps;
 use crate::store::{MessageState, Store};
 
@@ -62,7 +63,7 @@ impl Pipeline {
 
     /// Runs until `shutdown`; in-flight messages finish their current step.
     pub async fn run(self, shutdown: CancellationToken) {
-        let (tx, rx) = mpsc::channel::<String>(self.workers * 2);
+        let (tx, rx) = mpsc::channel::<(String, Ticket)>(self.workers * 2);
         let rx = Arc::new(tokio::sync::Mutex::new(rx));
         let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
         let finished = Arc::new(Notify::new());
@@ -79,9 +80,9 @@ impl Pipeline {
                 let mut errors: HashMap<String, u32> = HashMap::new();
                 loop {
                     let next = rx.lock().await.recv().await;
-                    let Some(id) = next else { break };
+                    let Some((id, ticket)) = next else { break };
                     let run = match store.message(&id).await {
-                        Ok(message) => steps.run(message).await,
+                        Ok(message) => steps.run(message, ticket).await,
                         Err(e) => Err(e.into()),
                     };
                     if let Err(e) = run {
@@ -115,7 +116,8 @@ impl Pipeline {
                                 .insert(id.clone());
                             if fresh {
                                 dispatched += 1;
-                                if tx.send(id).await.is_err() {
+                                // Listed in arrival order, so the tickets are too.
+                                if tx.send((id, self.steps.ticket())).await.is_err() {
                                     return;
                                 }
                             }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use super::inboxes::{InboxContext, InboxDirectory};
-use super::keyed_locks::{KeyedGuard, KeyedLocks};
+use super::keyed_locks::{KeyedGuard, KeyedLocks, Ticket};
 use crate::mail::parse::{ParseError, ParseLimits, ParsedMail};
 use crate::mail::thread::ThreadKeys;
 use crate::plugins::HookRecord;
@@ -68,21 +68,30 @@ impl Steps {
         }
     }
 
+    /// A place in the order in which runs take their customer's turn; the
+    /// dispatcher takes one for each message it hands out, in arrival order.
+    pub(super) fn ticket(&self) -> Ticket {
+        self.customers.ticket()
+    }
+
     /// Moves `message` forward until it waits for the outbox or is final.
     /// A lost compare-and-set race (another worker moved it) ends quietly.
-    pub(super) async fn run(&self, message: StoredMessage) -> anyhow::Result<()> {
+    pub(super) async fn run(&self, message: StoredMessage, ticket: Ticket) -> anyhow::Result<()> {
         use tracing::Instrument as _;
         let span = tracing::info_span!("message", id = %message.id, inbox = %message.inbox_id);
-        match self.run_steps(message).instrument(span).await {
+        match self.run_steps(message, ticket).instrument(span).await {
             Err(e) if is_conflict(&e) => Ok(()),
             other => other,
         }
     }
 
-    async fn run_steps(&self, mut message: StoredMessage) -> anyhow::Result<()> {
+    async fn run_steps(&self, mut message: StoredMessage, ticket: Ticket) -> anyhow::Result<()> {
         // Moves made in memory, not yet committed.
         let mut pending: Option<Transition> = None;
         let mut mail: Option<Mail> = None;
+        // Passed on as soon as this run has queued for its customer's turn,
+        // or knows it needs none.
+        let mut ticket = reads_mail(message.state).then_some(ticket);
         // Held until the run ends: the customer's other messages wait, so
         // the next one sees this one, committed, as a turn of the session.
         let mut _customer_turn = None;
@@ -90,10 +99,14 @@ impl Steps {
             if mail.is_none() && reads_mail(message.state) {
                 match self.parse(&message).await? {
                     Ok(parsed) => {
-                        _customer_turn = self.customer_turn(&message, &parsed).await;
+                        _customer_turn = match ticket.take() {
+                            Some(ticket) => self.customer_turn(&message, &parsed, ticket).await,
+                            None => None,
+                        };
                         mail = Some(parsed);
                     }
                     Err(unreadable) => {
+                        drop(ticket.take());
                         let failed = Transition::new(message.state, MessageState::Failed)
                             .because(format!("unreadable mail: {unreadable}"));
                         return self
@@ -163,12 +176,18 @@ impl Steps {
     }
 
     /// Waits until no other message of the same customer at the same
-    /// inbox is being worked on, and holds that turn until dropped. Mail
-    /// without a sender address has no customer to wait for.
-    async fn customer_turn(&self, message: &StoredMessage, mail: &Mail) -> Option<KeyedGuard<'_>> {
+    /// inbox is being worked on, or queued before this one, and holds that
+    /// turn until dropped. Mail without a sender address has no customer
+    /// to wait for.
+    async fn customer_turn(
+        &self,
+        message: &StoredMessage,
+        mail: &Mail,
+        ticket: Ticket,
+    ) -> Option<KeyedGuard<'_>> {
         let customer = store::normalize_email(mail.keys.customer.as_deref()?);
         let key = format!("{}\n{customer}", message.inbox_id);
-        Some(self.customers.lock(key).await)
+        Some(self.customers.lock(ticket, key).await)
     }
 
     /// Fails a message that keeps erroring, with the last error.
