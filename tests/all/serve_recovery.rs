@@ -7,33 +7,11 @@ use std::time::Duration;
 
 use mailbot::store::MessageState;
 
-use crate::support::{Dovecot, Host, SmtpSink, WAIT, customer_mail, eventually, header};
+use crate::support::{
+    Dovecot, Host, SmtpSink, WAIT, customer_mail, eventually, header, mailbox_channel_config,
+};
 
 const BOT: &str = "support@example.com";
-
-fn config(dovecot: &Dovecot, sink: &SmtpSink) -> String {
-    format!(
-        r#"
-[[bots]]
-name = "support"
-
-[[channels]]
-name = "acme"
-bot = "support"
-address = "{BOT}"
-password = "bot-secret"
-imap_server = "127.0.0.1"
-imap_port = "{imap}"
-imap_security = "plain"
-smtp_server = "127.0.0.1"
-smtp_port = "{smtp}"
-smtp_security = "plain"
-check_interval = 1
-"#,
-        imap = dovecot.imap_port(),
-        smtp = sink.port(),
-    )
-}
 
 /// Question `n`, from its own customer (so each opens a conversation the
 /// default policy acknowledges once).
@@ -52,7 +30,12 @@ async fn nothing_is_lost_when_dovecot_restarts_and_the_smtp_server_is_down() {
     let mut dovecot = Dovecot::start();
     dovecot.add_user(BOT, "bot-secret");
     let mut sink = SmtpSink::start();
-    let host = Host::start(&config(&dovecot, &sink)).await;
+    let host = Host::start(&mailbox_channel_config(
+        BOT,
+        dovecot.imap_port(),
+        sink.port(),
+    ))
+    .await;
 
     for n in 0..5 {
         dovecot.deliver(BOT, &question(n)).await;

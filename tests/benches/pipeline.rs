@@ -49,40 +49,13 @@ use std::time::{Duration, Instant};
 
 use mailbot::store::{MessageState, Millis, Order, PageRequest, Store, StoredMessage, now_ms};
 
-use support::{Dovecot, Host, LmtpSession, SmtpSink, customer_mail};
+use support::{Dovecot, Host, LmtpSession, SmtpSink, customer_mail, mailbox_channel_config};
 
 const BOT: &str = "support@example.com";
 /// LMTP connections delivering at once during the throughput batch.
 const DELIVERY_CONCURRENCY: usize = 8;
 /// How long any one wait lasts before the run is declared stuck.
 const STUCK: Duration = Duration::from_secs(600);
-
-/// The channel of `tests/all/serve_recovery.rs`: the bot's Dovecot mailbox
-/// read over IMAP (IDLE when offered, `check_interval` the fallback),
-/// replies sent through smtp-sink, the shipped default plugin chain.
-fn config(dovecot: &Dovecot, sink: &SmtpSink) -> String {
-    format!(
-        r#"
-[[bots]]
-name = "support"
-
-[[channels]]
-name = "acme"
-bot = "support"
-address = "{BOT}"
-password = "bot-secret"
-imap_server = "127.0.0.1"
-imap_port = "{imap}"
-imap_security = "plain"
-smtp_server = "127.0.0.1"
-smtp_port = "{smtp}"
-smtp_security = "plain"
-check_interval = 1
-"#,
-        imap = dovecot.imap_port(),
-        smtp = sink.port(),
-    )
-}
 
 /// Question `n` from its own customer, about 4 KB in all.
 fn question(n: usize) -> (String, Vec<u8>) {
@@ -147,7 +120,12 @@ async fn run(plan: Plan) {
     let dovecot = Dovecot::start();
     dovecot.add_user(BOT, "bot-secret");
     let sink = SmtpSink::start();
-    let mut host = Host::start(&config(&dovecot, &sink)).await;
+    let mut host = Host::start(&mailbox_channel_config(
+        BOT,
+        dovecot.imap_port(),
+        sink.port(),
+    ))
+    .await;
     let mut next = 0;
     let mut replies = 0;
 

@@ -56,6 +56,32 @@ name = "support"
     )
 }
 
+/// A channel reading the Dovecot mailbox of `address` (password
+/// `bot-secret`) over plain IMAP (IDLE when offered, polling every second
+/// the fallback) and replying through the SMTP server on `smtp_port`, with
+/// one bot, `support`, and the shipped default plugin chain.
+pub fn mailbox_channel_config(address: &str, imap_port: u16, smtp_port: u16) -> String {
+    format!(
+        r#"
+[[bots]]
+name = "support"
+
+[[channels]]
+name = "acme"
+bot = "support"
+address = "{address}"
+password = "bot-secret"
+imap_server = "127.0.0.1"
+imap_port = "{imap_port}"
+imap_security = "plain"
+smtp_server = "127.0.0.1"
+smtp_port = "{smtp_port}"
+smtp_security = "plain"
+check_interval = 1
+"#
+    )
+}
+
 impl Host {
     /// Writes the configuration (`[server]` is added) and starts mailbot.
     pub async fn start(body: &str) -> Host {

@@ -35,7 +35,7 @@ pub use dovecot::Dovecot;
 #[allow(unused_imports)] // the pipeline bench delivers over it; the tests do not
 pub use dovecot::LmtpSession;
 pub use events::RecordingEvents;
-pub use host::{Host, config_text, generated_addresses_config};
+pub use host::{Host, config_text, generated_addresses_config, mailbox_channel_config};
 pub use mail::{customer_mail, follow_up, header};
 pub use relay::MailRelay;
 pub use smtp_sink::{SinkMessage, SmtpSink};
