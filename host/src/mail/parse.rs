@@ -394,17 +394,6 @@ fn all_mailboxes(address: &Address<'_>) -> Vec<Mailbox> {
     address.iter().filter_map(to_mailbox).collect()
 }
 
-fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
 /// Unfolds a raw header value: folded lines joined by one space.
 fn unfold(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
@@ -425,7 +414,7 @@ fn kept_headers(message: &Message<'_>) -> Vec<(String, String)> {
         .map(|(name, value)| {
             (
                 name.trim().to_string(),
-                unfold(truncate(value, MAX_HEADER_VALUE)),
+                unfold(&value[..value.floor_char_boundary(MAX_HEADER_VALUE)]),
             )
         })
         .collect()

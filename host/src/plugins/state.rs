@@ -160,7 +160,7 @@ impl log::Host for CallState {
             return Ok(());
         }
         self.log_lines += 1;
-        let line = truncate(&message, MAX_LOG_LINE);
+        let line = &message[..message.floor_char_boundary(MAX_LOG_LINE)];
         let plugin = self.plugin.as_str();
         let inbox = self.ctx.inbox_id.as_str();
         let msg = self.ctx.message_id.as_deref().unwrap_or("-");
@@ -173,17 +173,6 @@ impl log::Host for CallState {
         }
         Ok(())
     }
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 impl config::Host for CallState {
