@@ -53,6 +53,31 @@ fn hook<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
 }
 
 #[test]
+fn inspect_whose_reader_goes_away_ends_quietly() {
+    // `mailbot inspect big.eml | head`: the output is larger than a pipe
+    // holds, and the reader is gone before it is written.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.eml");
+    let body = "A long line of the customer's story, told at length.\r\n".repeat(4_000);
+    std::fs::write(
+        &file,
+        format!("From: a@example.net\r\nTo: b@example.com\r\nSubject: Long\r\n\r\n{body}"),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mailbot-under-test"))
+        .args(["inspect", "--json", file.to_str().unwrap()])
+        .env("MAILBOT_LOG", "off")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mailbot");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("mailbot ends");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
+}
+
+#[test]
 fn inspect_json_prints_one_object_with_what_mailbot_sees() {
     let output = mailbot(&[
         "inspect",

@@ -13,9 +13,9 @@ pub fn run(file: &Path, json: bool) -> anyhow::Result<()> {
     let inspection = inspect(&raw, &ParseLimits::default())
         .with_context(|| format!("{} is not a readable email", file.display()))?;
     if json {
-        println!("{}", serde_json::to_string(&inspection)?);
+        outln!("{}", serde_json::to_string(&inspection)?)?;
     } else {
-        print!("{inspection}");
+        super::write_out(&inspection.to_string())?;
     }
     Ok(())
 }

@@ -1,6 +1,18 @@
 //! The `mailbot` command line: serve, check, inspect, and the plugin
 //! developer's commands. Errors are sentences, never panics.
 
+/// `println!` for what a command prints: a reader that went away
+/// (`mailbot inspect … | head`) ends the output quietly instead of a
+/// panic; any other write error is returned.
+macro_rules! outln {
+    () => {
+        $crate::cli::write_out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::write_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod inspect;
 mod plugin_dev;
 pub mod policy_run;
@@ -8,6 +20,7 @@ mod serve;
 
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 /// mailbot turns any mailbox into an inbox an AI agent answers.
@@ -103,15 +116,28 @@ impl Cli {
             }) => policy_run::run(&plugins, &settings, &message, json),
             Command::Plugin(PluginCommand::New { name, dir, sdk }) => {
                 let root = plugin_dev::new_plugin(&name, &dir, sdk.as_deref())?;
-                println!("created {}", root.display());
-                println!("build it with: mailbot plugin build {}", root.display());
+                outln!("created {}", root.display())?;
+                outln!("build it with: mailbot plugin build {}", root.display())?;
                 Ok(())
             }
             Command::Plugin(PluginCommand::Build { dir }) => {
                 let wasm = plugin_dev::build_plugin(&dir)?;
-                println!("{}", wasm.display());
+                outln!("{}", wasm.display())?;
                 Ok(())
             }
         }
+    }
+}
+
+/// Writes `text` to standard output; a closed pipe is not an error.
+fn write_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other.context("cannot write to standard output")?),
     }
 }

@@ -78,9 +78,9 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let report = evaluate(plugins, settings, message)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        print_text(&report);
+        print_text(&report)?;
     }
     Ok(())
 }
@@ -219,39 +219,40 @@ fn report<T: Serialize>(
     }
 }
 
-fn print_text(report: &PolicyReport) {
+fn print_text(report: &PolicyReport) -> anyhow::Result<()> {
     for p in &report.plugins {
-        println!(
+        outln!(
             "plugin {} {} ({}) from {}",
             p.name,
             p.version,
             &p.hash[..12.min(p.hash.len())],
             p.file.display()
-        );
+        )?;
     }
     for hook in &report.hooks {
-        println!();
+        outln!()?;
         let decision = match &hook.decision {
             Some(d) => d.to_string(),
             None => "no opinion".into(),
         };
-        println!("{}: {decision}", hook.hook);
+        outln!("{}: {decision}", hook.hook)?;
         for call in &hook.calls {
             let answer = match (&call.outcome, &call.error) {
                 (_, Some(e)) => format!("error: {e}"),
                 (Some(o), None) => o.to_string(),
                 (None, None) => "-".into(),
             };
-            println!(
+            outln!(
                 "  {} {} ({}) {} µs: {answer}",
                 call.plugin,
                 call.version,
                 &call.hash[..12.min(call.hash.len())],
                 call.duration.as_micros()
-            );
+            )?;
         }
         if let Some(e) = &hook.error {
-            println!("  stopped: {e}");
+            outln!("  stopped: {e}")?;
         }
     }
+    Ok(())
 }

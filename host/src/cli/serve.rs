@@ -69,14 +69,14 @@ pub fn check(path: Option<&Path>) -> anyhow::Result<()> {
         for channel in &config.channels {
             for account in &channel.accounts {
                 match crate::transport::imap::check_login(account, events.as_ref()).await {
-                    Ok(()) => println!("ok    imap {} ({})", account.address, account.imap),
+                    Ok(()) => outln!("ok    imap {} ({})", account.address, account.imap)?,
                     Err(e) => {
                         failures += 1;
-                        println!("FAIL  {e}");
+                        outln!("FAIL  {e}")?;
                     }
                 }
                 let Some(smtp) = &account.smtp else {
-                    println!("skip  smtp {}: no smtp_server (replies use the relay or the outbox folder)", account.address);
+                    outln!("skip  smtp {}: no smtp_server (replies use the relay or the outbox folder)", account.address)?;
                     continue;
                 };
                 let result = match SmtpSender::for_account(account, events.clone()) {
@@ -84,10 +84,10 @@ pub fn check(path: Option<&Path>) -> anyhow::Result<()> {
                     Err(e) => Err(e),
                 };
                 match result {
-                    Ok(()) => println!("ok    smtp {} ({smtp})", account.address),
+                    Ok(()) => outln!("ok    smtp {} ({smtp})", account.address)?,
                     Err(e) => {
                         failures += 1;
-                        println!("FAIL  {e}");
+                        outln!("FAIL  {e}")?;
                     }
                 }
             }
@@ -103,17 +103,17 @@ pub fn check(path: Option<&Path>) -> anyhow::Result<()> {
                 Err(e) => Err(e),
             };
             match result {
-                Ok(()) => println!("ok    smtp relay {}:{}", relay.host, relay.port),
+                Ok(()) => outln!("ok    smtp relay {}:{}", relay.host, relay.port)?,
                 Err(e) => {
                     failures += 1;
-                    println!("FAIL  relay: {e}");
+                    outln!("FAIL  relay: {e}")?;
                 }
             }
         }
-        failures
-    });
+        anyhow::Ok(failures)
+    })?;
     if config.channels.is_empty() && config.relay.is_none() {
-        println!("no mailboxes or relay configured: nothing to sign in to");
+        outln!("no mailboxes or relay configured: nothing to sign in to")?;
     }
     anyhow::ensure!(failures == 0, "{failures} sign-in(s) failed");
     Ok(())
