@@ -101,8 +101,10 @@ pub struct InboxSettings {
 const DEFAULT_GRANTS: &[&str] = &["log", "config", "kv", "clock"];
 
 /// The chain an inbox gets when its configuration names none: collect the
-/// contact, decide on escalation, acknowledge with a template, sign.
-pub fn default_plugins(signature: Option<&str>) -> Vec<PluginBindingSettings> {
+/// contact, decide on escalation, acknowledge with a template, sign. The
+/// acknowledgement is told the inbox's name (its hook is not given the
+/// inbox), so `{{ inbox_name }}` says what the signature says.
+pub fn default_plugins(inbox_name: &str, signature: Option<&str>) -> Vec<PluginBindingSettings> {
     let binding = |name: &str, config: BTreeMap<String, String>| PluginBindingSettings {
         name: name.into(),
         grants: DEFAULT_GRANTS.iter().map(|g| g.to_string()).collect(),
@@ -115,7 +117,10 @@ pub fn default_plugins(signature: Option<&str>) -> Vec<PluginBindingSettings> {
     vec![
         binding("contact-collector", BTreeMap::new()),
         binding("escalation-rules", BTreeMap::new()),
-        binding("template-reply", BTreeMap::new()),
+        binding(
+            "template-reply",
+            BTreeMap::from([("inbox-name".to_owned(), inbox_name.to_owned())]),
+        ),
         binding("signature-template", sig),
     ]
 }
@@ -189,7 +194,7 @@ fn settings_for(
         .or_else(|| defaults.smtp_signature.clone());
     let plugins = match section.and_then(|s| s.plugins.as_ref()) {
         Some(list) => plugin_bindings(&name, list, problems),
-        None => default_plugins(signature.as_deref()),
+        None => default_plugins(&name, signature.as_deref()),
     };
     let caps = section.and_then(|s| s.reply_caps.as_ref());
     let base = ReplyCapsSettings::default();

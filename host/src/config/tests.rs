@@ -20,6 +20,25 @@ fn the_built_in_defaults_are_a_valid_configuration() {
 }
 
 #[test]
+fn the_shipped_chain_acknowledges_in_the_inbox_s_name() {
+    let config = load_text(
+        "[[bots]]\nname = \"b\"\n[[inboxes]]\nname = \"Acme support\"\nslug = \"help\"\nbot = \"b\"\n\
+         [smtp_in]\nlisten = \"127.0.0.1:0\"\ndomain = \"in.example\"\n",
+        &[],
+    )
+    .expect("loads");
+    let reply = config.inboxes[0]
+        .plugins
+        .iter()
+        .find(|p| p.name == "template-reply")
+        .expect("the acknowledgement");
+    assert_eq!(
+        reply.config.get("inbox-name").map(String::as_str),
+        Some("Acme support")
+    );
+}
+
+#[test]
 fn unknown_keys_and_other_problems_are_reported_together() {
     let err = load_text(
         r#"

@@ -15,7 +15,7 @@
 //! | `reply-on` | `first` | `first`: only the first customer message of a conversation; `every`: every message |
 //! | `follow-up` | `no-reply` | the answer for a message `reply-on` skips: `no-reply` or `no-opinion` (let the next plugin decide) |
 //! | `fallback-name` | `there` | the name used when the customer's name is unknown ("Hi there,") |
-//! | `inbox-name` | the bot's name | what `{{ inbox_name }}` says (the hook is not told the inbox) |
+//! | `inbox-name` | the bot's name | what `{{ inbox_name }}` says (the hook is not told the inbox; mailbot's default chain sets the inbox's name) |
 //! | `reference-prefix` | `REF-` | put before the reference number |
 //! | `knowledge` | `false` | fill `{{ related_articles }}` from the bot's knowledge |
 //! | `knowledge-limit` | `3` | how many related articles at most |
