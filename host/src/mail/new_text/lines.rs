@@ -50,7 +50,8 @@ fn kind(line: &str) -> Kind {
 /// Splits a plain-text body into new text, quoted history and signature.
 pub(crate) fn split(text: &str) -> NewText {
     let lines: Vec<String> = text.split('\n').map(clean).collect();
-    let kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
+    let mut kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
+    mark_wrapped_quote_lines(&lines, &mut kinds);
     let mut in_quote = vec![false; lines.len()];
     let mut history_start = lines.len();
 
@@ -67,16 +68,18 @@ pub(crate) fn split(text: &str) -> NewText {
                     .is_some_and(|j| header_block_at(&lines, &kinds, j)))
             || header_block_at(&lines, &kinds, i)
         {
-            history_start = i;
+            history_start = lines_above_history(&lines, &kinds, i);
             break;
         }
+        let before_quote = next_non_blank(&kinds, i + 1).is_some_and(|j| kinds[j] == Kind::Quoted);
+        if before_quote && patterns::is_attribution_above_history(line) {
+            in_quote[i] = true;
+        }
         if let Some((start, strength)) = attribution_ending_at(&lines, &kinds, i) {
-            let before_quote =
-                next_non_blank(&kinds, i + 1).is_some_and(|j| kinds[j] == Kind::Quoted);
             match (strength, before_quote) {
                 (_, true) => in_quote[start..=i].iter_mut().for_each(|q| *q = true),
                 (Attribution::Strong, false) => {
-                    history_start = start;
+                    history_start = lines_above_history(&lines, &kinds, start);
                     break;
                 }
                 _ => {}
@@ -126,6 +129,51 @@ pub(crate) fn join_trimmed(lines: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     joined.trim_start().trim_end_matches('\n').to_string()
+}
+
+/// Where history that was found at `start` really begins: a line above it
+/// that introduces it without looking like it on its own (an attribution
+/// without its colon, a short rule such as `====`) belongs to it, with the
+/// blank lines around it.
+fn lines_above_history(lines: &[String], kinds: &[Kind], start: usize) -> usize {
+    let mut first = start;
+    let mut blanks = 0;
+    while first > 0 {
+        let above = first - 1;
+        match kinds[above] {
+            Kind::Blank if blanks < 1 => blanks += 1,
+            Kind::Text
+                if patterns::is_short_rule(&lines[above])
+                    || patterns::is_attribution_above_history(&lines[above]) =>
+            {
+                return lines_above_history(lines, kinds, above);
+            }
+            _ => break,
+        }
+        first = above;
+    }
+    start
+}
+
+/// Marks as quoted the unquoted halves of quoted lines a client wrapped
+/// after quoting: a line right under a `>` line that stops mid-sentence,
+/// starting in lower case ("> … sed dictum d" / "ignissim odio?").
+fn mark_wrapped_quote_lines(lines: &[String], kinds: &mut [Kind]) {
+    for i in 1..lines.len() {
+        if kinds[i] != Kind::Text || kinds[i - 1] != Kind::Quoted {
+            continue;
+        }
+        let above = lines[i - 1].trim_end();
+        let mid_sentence = !above.ends_with(['.', '!', '?', ':', ';', '>', '。', '！', '？']);
+        let lower = lines[i]
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
+        if mid_sentence && lower {
+            kinds[i] = Kind::Quoted;
+        }
+    }
 }
 
 fn next_non_blank(kinds: &[Kind], from: usize) -> Option<usize> {
@@ -187,14 +235,22 @@ fn attribution_ending_at(
 ) -> Option<(usize, Attribution)> {
     let last = lines[end].trim_end();
     if !(last.ends_with(':') || last.ends_with('：')) {
-        return None;
+        // Without its colon only a whole one-line attribution counts.
+        return (patterns::attribution(last) == Attribution::Strong)
+            .then_some((end, Attribution::Strong));
     }
     let mut start = end;
     let mut best = patterns::attribution(last);
     let mut block = last.trim().to_string();
     while end + 1 - start < MAX_ATTRIBUTION_LINES && start > 0 {
         let prev_idx = start - 1;
-        if kinds[prev_idx] != Kind::Text || !continues_into(&lines[prev_idx], &lines[start]) {
+        if kinds[prev_idx] != Kind::Text
+            || !continues_into(&lines[prev_idx], &lines[start])
+            || patterns::is_sign_off(&lines[prev_idx])
+            // A complete attribution takes a line above it only when that
+            // line reads as its first half (an address or date cut short).
+            || (best == Attribution::Strong && !wrapped_header_half(&lines[prev_idx]))
+        {
             break;
         }
         let candidate = format!("{} {}", lines[prev_idx].trim(), block);
@@ -211,6 +267,15 @@ fn attribution_ending_at(
     (best != Attribution::No).then_some((start, best))
 }
 
+/// Whether `line` ends the way the first half of a wrapped attribution
+/// does: cut at an address or a name, or carrying the date or address.
+fn wrapped_header_half(line: &str) -> bool {
+    let line = line.trim_end();
+    line.ends_with(['<', ',', '(', '"'])
+        || line.contains('@')
+        || line.chars().any(|c| c.is_ascii_digit())
+}
+
 /// Whether `prev` looks like the first half of a wrapped attribution that
 /// continues on `next` (rather than a sentence of its own).
 fn continues_into(prev: &str, next: &str) -> bool {
@@ -219,9 +284,7 @@ fn continues_into(prev: &str, next: &str) -> bool {
         return false;
     }
     let next_start = next.trim_start().chars().next();
-    prev.ends_with(['<', ',', '(', '"'])
-        || prev.contains('@')
-        || prev.chars().any(|c| c.is_ascii_digit())
+    wrapped_header_half(prev)
         || next_start.is_some_and(|c| c == '<' || c == '(' || c.is_lowercase())
 }
 
@@ -313,6 +376,42 @@ mod tests {
             name: "russian outlook header block",
             body: "Спасибо\n\nОт: Иван\nОтправлено: 26 июня 2014 г. 15:05\nКому: Alex\nТема: Test\n\nПривет\n",
             new_text: "Спасибо",
+            signature: "",
+        },
+        Case {
+            name: "attribution without its colon above unquoted history",
+            body: "When can you ship it?\n\nOn Wed, 14 Nov 2018 08:14:43 -0200 Shop <help@shop.example> wrote\n\nYour order is ready.\n",
+            new_text: "When can you ship it?",
+            signature: "",
+        },
+        Case {
+            name: "german attribution without colon or address above a header block",
+            body: "Wo bleibt mein Paket?\nAm 20.06.24 um 16:20 schrieb ACME Versand - Kundendienst\nVon: \"ACME\" <versand@acme.example>\nDatum: 20.06.24 16:20\nAn: kunde@example.de\n\nIhr Paket ist unterwegs.\n",
+            new_text: "Wo bleibt mein Paket?",
+            signature: "",
+        },
+        Case {
+            name: "a sign-off is not the first half of the attribution below it",
+            body: "Bitte holen Sie es ab.\nFreundliche Grüße\nacme schrieb am Do. 20. Juni 2024 um 14:49:\n> Hallo\n",
+            new_text: "Bitte holen Sie es ab.",
+            signature: "Freundliche Grüße",
+        },
+        Case {
+            name: "a quoted line the client wrapped stays quoted",
+            body: "Yes, Tuesday works.\n\nOn Mon, 2 Apr 2012 at 18:26, Shop <s@shop.example> wrote:\n> Could we deliver on Tuesday or would Wed\nnesday suit you better?\n> Regards\n",
+            new_text: "Yes, Tuesday works.",
+            signature: "",
+        },
+        Case {
+            name: "a rule and an intro line above a french header block",
+            body: "Merci pour votre retour.\n\n====\n\nMessage du : 12/12/2016 13:20\nDe : \"Boutique\" <aide@boutique.example>\nA : client@example.fr\nSujet : Votre commande\n\nBonjour\n",
+            new_text: "Merci pour votre retour.",
+            signature: "",
+        },
+        Case {
+            name: "arabic outlook header block",
+            body: "شكرا لكم\n\nمن: Shop <info@shop.example>\nتم الإرسال: Monday, May 20, 2024 10:11 AM\nإلى: customer@example.com\nالموضوع: Your order\n\nHello\n",
+            new_text: "شكرا لكم",
             signature: "",
         },
         Case {

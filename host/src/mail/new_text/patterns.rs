@@ -46,7 +46,7 @@ static EMAIL_LIKE: LazyLock<Regex> =
 /// forwarded message:".
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*[-=_*─—]{2,}\s*(original message|original e-?mail|forwarded message|forwarded e-?mail|ursprüngliche nachricht|original-?nachricht|weitergeleitete nachricht|message d'origine|message original|message transféré|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|mensagem original|mensagem encaminhada|ursprungligt meddelande|vidarebefordrat meddelande|oprindelig meddelelse|videresendt meddelelse|opprinnelig melding|videresendt melding|alkuperäinen viesti|välitetty viesti|wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|původní zpráva|přeposlaná zpráva|pôvodná správa|исходное сообщение|пересылаемое сообщение|пересланное сообщение|оригинальное сообщение|оригінальне повідомлення|вихідне повідомлення|пересланий лист|переслане повідомлення|原始邮件|原始郵件|原邮件|转发的邮件|轉寄郵件|元のメッセージ|転送メッセージ|転送されたメッセージ|원본 메시지|전달된 메시지|orijinal mesaj|özgün ileti|iletilen ileti|eredeti üzenet|továbbított üzenet|mesaj original|mesaj redirecționat|αρχικό μήνυμα|προωθημένο μήνυμα|originalna poruka|izvirno sporočilo|originaal kiri|pradinis laiškas|oriģinālā vēstule|pesan asli|thư gốc)\s*[-=_*─—]*\s*$",
+        r"(?i)^\s*[-=_*─—]{2,}\s*(original message|original e-?mail|forwarded message|forwarded e-?mail|ursprüngliche nachricht|original-?nachricht|weitergeleitete nachricht|message d'origine|message original|message transféré|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|mensagem original|mensagem encaminhada|ursprungligt meddelande|vidarebefordrat meddelande|oprindelig meddelelse|oprindelig besked|videresendt meddelelse|videresendt besked|opprinnelig melding|videresendt melding|alkuperäinen viesti|välitetty viesti|wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|původní zpráva|přeposlaná zpráva|pôvodná správa|исходное сообщение|пересылаемое сообщение|пересланное сообщение|оригинальное сообщение|оригінальне повідомлення|вихідне повідомлення|пересланий лист|переслане повідомлення|原始邮件|原始郵件|原邮件|转发的邮件|轉寄郵件|元のメッセージ|転送メッセージ|転送されたメッセージ|원본 메시지|전달된 메시지|orijinal mesaj|özgün ileti|iletilen ileti|eredeti üzenet|továbbított üzenet|mesaj original|mesaj redirecționat|αρχικό μήνυμα|προωθημένο μήνυμα|originalna poruka|izvirno sporočilo|originaal kiri|pradinis laiškas|oriģinālā vēstule|pesan asli|thư gốc|الرسالة الأصلية|رسالة معاد توجيهها|הודעה מקורית|הודעה שהועברה|ข้อความต้นฉบับ|ข้อความที่ส่งต่อ)\s*[-=_*─—]*\s*(?P<rest>.*)$",
     )
 });
 
@@ -64,7 +64,7 @@ static RULE_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[-_=─—━]{8,}
 /// Header keys of quoted header blocks, grouped by role.
 static HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*[*>]?\s*(?P<key>from|von|de|da|van|fra|från|lähettäjä|od|nadawca|odesílatel|odosielateľ|от кого|от|від|kimden|gönderen|feladó|差出人|发件人|發件人|寄件者|寄件人|보낸 사람|보낸사람|από|expéditeur|remitente|mittente|afzender|avsändare|afsender|avsender|absender|remetente|saatja|siuntėjas|sūtītājs|pošiljatelj|pošiljalac|expeditor|pengirim|sent|date|gesendet|datum|envoyé|envoyé le|enviado|enviada|enviado el|fecha|inviato|data|verzonden|verstuurd|sendt|dato|skickat|lähetetty|päivämäärä|wysłano|wysłane|data wysłania|odesláno|odoslané|отправлено|дата|надіслано|gönderildi|tarih|elküldve|dátum|küldve|送信日時|日付|发送时间|日期|發送時間|寄件日期|보낸 날짜|날짜|στάλθηκε|ημερομηνία|to|an|à|a|para|aan|til|till|vastaanottaja|do|komu|кому|kime|alıcı|címzett|宛先|收件人|收件者|받는 사람|προς|destinataire|destinatario|destinatário|adresát|cc|kopie|copie|kopia|копия|копія|bilgi|másolat|抄送|副本|참조|κοιν|subject|betreff|objet|asunto|oggetto|onderwerp|emne|ämne|aihe|otsikko|temat|předmět|predmet|тема|konu|tárgy|件名|主题|主旨|제목|θέμα|assunto|sujet|reply-to|antwort an)\s*[*]?\s*[:：]",
+        r"(?i)^\s*[*>]?\s*(?P<key>from|von|من|מאת|từ|dari|จาก|de|da|van|fra|från|lähettäjä|od|nadawca|odesílatel|odosielateľ|от кого|от|від|kimden|gönderen|feladó|差出人|发件人|發件人|寄件者|寄件人|보낸 사람|보낸사람|από|expéditeur|remitente|mittente|afzender|avsändare|afsender|avsender|absender|remetente|saatja|siuntėjas|sūtītājs|pošiljatelj|pošiljalac|expeditor|pengirim|sent|date|gesendet|datum|envoyé|envoyé le|enviado|enviada|enviado el|fecha|inviato|data|verzonden|verstuurd|sendt|dato|skickat|lähetetty|päivämäärä|wysłano|wysłane|data wysłania|odesláno|odoslané|отправлено|дата|надіслано|gönderildi|tarih|elküldve|dátum|küldve|送信日時|日付|发送时间|日期|發送時間|寄件日期|보낸 날짜|날짜|στάλθηκε|ημερομηνία|to|an|à|a|para|aan|til|till|vastaanottaja|do|komu|кому|kime|alıcı|címzett|宛先|收件人|收件者|받는 사람|προς|destinataire|destinatario|destinatário|adresát|cc|kopie|copie|kopia|копия|копія|bilgi|másolat|抄送|副本|참조|κοιν|subject|betreff|objet|asunto|oggetto|onderwerp|emne|ämne|aihe|otsikko|temat|předmět|predmet|тема|konu|tárgy|件名|主题|主旨|제목|θέμα|assunto|sujet|reply-to|antwort an|message du|تم الإرسال|أرسلت|التاريخ|الموضوع|إلى|الى|نسخة|נשלח|תאריך|נושא|אל|עותק|đã gửi|ngày|chủ đề|đến|dikirim|tanggal|perihal|subjek|kepada|ส่ง|วันที่|เรื่อง|ถึง)\s*[*]?\s*[:：]",
     )
 });
 
@@ -112,6 +112,11 @@ const FROM_KEYS: &[&str] = &[
     "pošiljalac",
     "expeditor",
     "pengirim",
+    "من",
+    "מאת",
+    "từ",
+    "dari",
+    "จาก",
 ];
 
 /// Keys that are unambiguous enough to start a block (not "a", "do", "to").
@@ -166,12 +171,30 @@ const STRONG_OTHER_KEYS: &[&str] = &[
     "θέμα",
     "assunto",
     "sujet",
+    "message du",
+    "تم الإرسال",
+    "أرسلت",
+    "التاريخ",
+    "الموضوع",
+    "נשלח",
+    "תאריך",
+    "נושא",
+    "đã gửi",
+    "ngày",
+    "chủ đề",
+    "dikirim",
+    "tanggal",
+    "perihal",
+    "subjek",
+    "ส่ง",
+    "วันที่",
+    "เรื่อง",
 ];
 
 /// Device and app signatures ("Sent from my iPhone", "Get Outlook for iOS").
 static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(sent from (my )?\S.{0,40}|sent with \S.{0,50}|sent via \S.{0,50}|sent using \S.{0,50}|get outlook for .{1,30}|download outlook for .{1,30}|sent from outlook.{0,30}|sent from yahoo mail.{0,30}|sent from mail for windows.{0,10}|sent on the go.{0,30}|sent from samsung.{0,40}|von meinem \S.{0,40}gesendet|gesendet von meinem \S.{0,40}|gesendet mit .{1,40}|envoyé de mon \S.{0,40}|envoyé depuis (mon )?\S.{0,40}|obtenir outlook pour .{1,30}|enviado desde mi \S.{0,40}|enviado desde \S.{0,40}|enviado do meu \S.{0,40}|enviado de meu \S.{0,40}|obtener outlook para .{1,30}|inviato da(l mio)? \S.{0,40}|scarica outlook per .{1,30}|verzonden (met|vanaf|van) (mijn )?\S.{0,40}|verstuurd (met|vanaf|van) (mijn )?\S.{0,40}|skickat från (min )?\S.{0,40}|sendt fra (min |mi )?\S.{0,40}|lähetetty \S.{0,40}(sta|stä|lla|llä)|wysłane z (mojego )?\S.{0,40}|wysłano z (mojego )?\S.{0,40}|odesláno z \S.{0,40}|odoslané z \S.{0,40}|отправлено с (моего )?\S.{0,40}|отправлено из \S.{0,40}|надіслано з \S.{0,40}|iphoneから送信|ipadから送信|android.{0,20}から送信|.{1,30}から送信$|发自我的\S{0,30}|從我的\s?\S{1,30}傳送|发自\S{1,30}|.{1,20}에서 보냄$|.{1,30}'?(d[ae]n|t[ae]n) gönderildi$|.{1,30} cihazımdan gönderildi|saját \S{1,30} készülékről küldve|trimis de pe \S.{0,40}|poslano (s|z|sa) \S.{0,40}|απεστάλη από \S.{0,40})\s*$",
+        r"(?i)^\s*(sent from (my )?\S.{0,40}|sent with \S.{0,50}|sent via \S.{0,50}|sent using \S.{0,50}|get outlook for .{1,30}|download outlook for .{1,30}|sent from outlook.{0,30}|sent from yahoo mail.{0,30}|sent from mail for windows.{0,10}|sent on the go.{0,30}|sent from samsung.{0,40}|von meinem \S.{0,40}gesendet|gesendet von (meinem )?\S.{0,40}|outlook für \S{1,20} herunterladen|gesendet mit .{1,40}|envoyé de mon \S.{0,40}|envoyé depuis (mon )?\S.{0,40}|envoyé à partir de (mon )?\S.{0,40}|(obtenir|télécharger) outlook pour .{1,30}|enviado desde mi \S.{0,40}|enviado desde \S.{0,40}|enviado do (meu )?\S.{0,40}|enviado de meu \S.{0,40}|(obtener|descargar) outlook para .{1,30}|obter (o )?outlook para .{1,30}|inviato da(l mio)? \S.{0,40}|scarica outlook per .{1,30}|verzonden (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|verstuurd (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|outlook voor \S{1,20} downloaden|skickat från (min )?\S.{0,40}|(skaffa|hämta) outlook för .{1,30}|(hent|få) outlook (til|for) .{1,30}|sendt fra (min |mi )?\S.{0,40}|lähetetty \S.{0,40}(sta|stä|lla|llä)|wysłane z (mojego )?\S.{0,40}|wysłano z (mojego )?\S.{0,40}|odesláno z \S.{0,40}|odoslané z \S.{0,40}|отправлено с (моего )?\S.{0,40}|отправлено из \S.{0,40}|надіслано з \S.{0,40}|iphoneから送信|ipadから送信|android.{0,20}から送信|.{1,30}から送信$|发自我的\S{0,30}|從我的\s?\S{1,30}傳送|发自\S{1,30}|.{1,20}에서 보냄$|.{1,30}'?(d[ae]n|t[ae]n) gönderildi$|.{1,30} cihazımdan gönderildi|saját \S{1,30} készülékről küldve|\S.{0,40}(ról|ről) küldve|trimis de pe \S.{0,40}|poslano (s|z|sa) \S.{0,40}|απεστάλη από \S.{0,40}|أرسلت من \S.{0,40}|ارسلت من \S.{0,40}|تم الإرسال من \S.{0,40}|נשלח מה\S.{0,40}|נשלח מ\S.{0,40}|đã gửi từ \S.{0,40}|dikirim dari \S.{0,40}|ส่งจาก \S.{0,40}|получить outlook для .{1,30}|pobierz (aplikację )?outlook.{0,40}|získat outlook pro .{1,30})\s*$",
     )
 });
 
@@ -187,9 +210,27 @@ pub(crate) fn is_quoted(line: &str) -> bool {
     line.trim_start().starts_with('>')
 }
 
-/// True when the line alone is a history separator.
+/// True when the line is a history separator: alone, or with the quoted
+/// header block run onto the same line ("-----Original Message-----From: …").
 pub(crate) fn is_separator(line: &str) -> bool {
-    SEPARATOR.is_match(line) || FORWARD_INTRO.is_match(line)
+    if FORWARD_INTRO.is_match(line) {
+        return true;
+    }
+    SEPARATOR.captures(line).is_some_and(|caps| {
+        caps.name("rest").is_none_or(|rest| {
+            rest.as_str().trim().is_empty() || header_key(rest.as_str()).is_some()
+        })
+    })
+}
+
+/// A short line of rule characters only ("====", "----"), kept with the
+/// history it sits above.
+pub(crate) fn is_short_rule(line: &str) -> bool {
+    let line = line.trim();
+    line.chars().count() >= 3
+        && line
+            .chars()
+            .all(|c| matches!(c, '-' | '_' | '=' | '*' | '~' | '─' | '—' | '━'))
 }
 
 /// True for a line of rule characters only.
@@ -232,11 +273,28 @@ pub(crate) enum Attribution {
     Strong,
 }
 
-/// Classifies a block of at most a few joined lines ending in a colon.
+/// Classifies a block of at most a few joined lines ending in a colon, or
+/// ending in the verb itself with a date and an address before it ("On …
+/// John <j@x> wrote", as some clients write it without the colon).
 pub(crate) fn attribution(block: &str) -> Attribution {
     let block = block.trim();
-    if !(block.ends_with(':') || block.ends_with('：')) || block.chars().count() > 400 {
+    if block.chars().count() > 400 {
         return Attribution::No;
+    }
+    if !(block.ends_with(':') || block.ends_with('：')) {
+        // Every line of a body comes here: the cheap test first.
+        let strong = block.contains('@')
+            && WROTE
+                .find_iter(block)
+                .last()
+                .is_some_and(|m| m.end() == block.len())
+            && DATE_LIKE.is_match(block)
+            && EMAIL_LIKE.is_match(block);
+        return if strong {
+            Attribution::Strong
+        } else {
+            Attribution::No
+        };
     }
     let has_date = DATE_LIKE.is_match(block);
     let has_email = EMAIL_LIKE.is_match(block);
@@ -260,9 +318,34 @@ pub(crate) fn attribution(block: &str) -> Attribution {
     Attribution::No
 }
 
+/// True for a line right above quoted history that introduces it although
+/// it lacks the colon: "Am 20.06.24 um 16:20 schrieb ACME Support" (an
+/// opening word, a date or time, a verb of writing, no sentence end).
+pub(crate) fn is_attribution_above_history(line: &str) -> bool {
+    let line = line.trim();
+    if attribution(line) != Attribution::No {
+        return true;
+    }
+    !line.ends_with(['.', '!', '?'])
+        && line.split_whitespace().count() <= 16
+        && ATTRIBUTION_START.is_match(line)
+        && DATE_LIKE.is_match(line)
+        && WROTE.is_match(line)
+}
+
+/// A link a client glued to its device line ("Get Outlook for iOS<https://aka.ms/…>").
+static TRAILING_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\s*<https?://[^<>\s]*>\s*$"));
+
 /// True for a device or app signature line.
 pub(crate) fn is_mobile_signature(line: &str) -> bool {
-    line.chars().count() <= 80 && MOBILE_SIGNATURE.is_match(line)
+    let line = TRAILING_LINK.replace(line, "");
+    // Arabic vowel marks and the stretching character vary from client to
+    // client ("أُرسلت من الـ iPhone"); they are dropped for matching only.
+    let line: String = line
+        .chars()
+        .filter(|c| !matches!(c, '\u{064b}'..='\u{065f}' | '\u{0670}' | '\u{0640}'))
+        .collect();
+    line.chars().count() <= 80 && MOBILE_SIGNATURE.is_match(&line)
 }
 
 /// True for a sign-off line ("Thanks,", "Mit freundlichen Grüßen").
@@ -296,6 +379,7 @@ mod tests {
             &HEADER_LINE,
             &MOBILE_SIGNATURE,
             &SIGN_OFF,
+            &TRAILING_LINK,
         ] {
             let _ = r.is_match("");
         }
@@ -340,6 +424,21 @@ mod tests {
             assert_eq!(attribution(line), Attribution::No, "{line}");
         }
         assert_eq!(attribution("John Smith wrote:"), Attribution::Weak);
+        assert_eq!(
+            attribution("On Wed, 14 Nov 2018 08:14:43 -0200 John Doe <john@doe.com> wrote"),
+            Attribution::Strong,
+            "without its colon, when date, address and verb are all there"
+        );
+        assert_eq!(
+            attribution("I wrote to info@shop.example on 3 May and nobody wrote back"),
+            Attribution::No
+        );
+        assert!(is_attribution_above_history(
+            "Am 20.06.24 um 16:20 schrieb ACME Versand - Kundendienst"
+        ));
+        assert!(!is_attribution_above_history(
+            "Am 20.06. um 16:20 schrieb ich Ihnen schon einmal."
+        ));
     }
 
     #[test]
@@ -358,6 +457,16 @@ mod tests {
             assert!(is_separator(line), "{line}");
         }
         assert!(!is_separator("--- see below ---x"));
+        assert!(is_separator("-------- Oprindelig besked --------"));
+        assert!(
+            is_separator(
+                "-------- Ursprüngliche Nachricht --------Von: \"Shop\" Datum: 07.08.24 18:46 An: Betreff: Rücksendung"
+            ),
+            "the header block run onto the separator's line"
+        );
+        assert!(!is_separator(
+            "----- Original Message ----- and then some words"
+        ));
     }
 
     #[test]
@@ -369,6 +478,20 @@ mod tests {
         assert_eq!(header_key("Betreff: Test"), Some(HeaderKey::Strong));
         assert_eq!(header_key("To: a@x"), Some(HeaderKey::Weak));
         assert_eq!(header_key("Fromage is good"), None);
+        assert_eq!(
+            header_key("من: Shop <info@shop.example>"),
+            Some(HeaderKey::From)
+        );
+        assert_eq!(
+            header_key("تم الإرسال: Monday, May 20, 2024"),
+            Some(HeaderKey::Strong)
+        );
+        assert_eq!(header_key("الموضوع: Your order"), Some(HeaderKey::Strong));
+        assert_eq!(header_key("מאת: Shop"), Some(HeaderKey::From));
+        assert_eq!(
+            header_key("Message du : 12/12/2016 13:20"),
+            Some(HeaderKey::Strong)
+        );
     }
 
     #[test]
@@ -388,6 +511,15 @@ mod tests {
             "iPhoneから送信",
             "发自我的iPhone",
             "iPhone에서 보냄",
+            "Sent from Outlook for Android<https://aka.ms/xyz123>",
+            "Télécharger Outlook pour iOS<https://aka.ms/abc>",
+            "Gesendet von Outlook für Android",
+            "Envoyé à partir de mon iPhone",
+            "Enviado do iPhone",
+            "Verzonden vanuit Outlook voor iOS",
+            "Az iPhone-omról küldve",
+            "أُرسلت من الـ iPhone",
+            "נשלח מה-iPhone שלי",
         ] {
             assert!(is_mobile_signature(line), "{line}");
         }
