@@ -20,7 +20,7 @@ fn re(pattern: &str) -> Regex {
 /// short block that ends with a colon).
 static WROTE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(\bwrote\b|\bwrites\b|\bschrieb\b|\bhat geschrieben\b|a [ée]crit|\bescribi[óo]\b|\bha scritto\b|\bscrisse\b|\bschreef\b|\bgeschreven\b|\bescreveu\b|\bskrev\b|\bskrifaði\b|\bkirjoitti\b|\bnapisa[łl]a?\b|\bnapisa[łl]\(a\)|\bnaps[aá]la?\b|\bnapsal\(a\)|\bnapísal|\bje napisa[ol]a?\b|написал|написала|написав|написала|пише\b|пишет\b|писал|yazd[ıi]\b|έγραψε|\b[íi]rta\b|\ba scris\b|\bva escriure\b|\bkirjutas\b|\bra[šs][ėe]\b|\brakst[īi]ja\b|\bmenulis\b|đã viết|כתב|كتب|写道|寫道|작성|書きました|のメッセージ|\bwrote on\b)",
+        r"(?i)(\bwrote\b|\bwrites\b|\bschrieb\b|\bhat geschrieben\b|a [ée]crit|\bescribi[óo]\b|\bha scritto\b|\bscrisse\b|\bschreef\b|\bgeschreven\b|\bescreveu\b|\bskrev\b|\bskrifaði\b|\bkirjoitti\b|\bnapisa[łl]a?\b|\bnapisa[łl]\(a\)|\bnaps[aá]la?\b|\bnapsal\(a\)|\bnapísal|\bje napisa[ol]a?\b|написал|написала|написав|написала|пише\b|пишет\b|писал|yazd[ıi]\b|έγραψε|\b[íi]rta\b|\ba scris\b|\bva escriure\b|\bkirjutas\b|\bra[šs][ėe]\b|\brakst[īi]ja\b|\bmenulis\b|đã viết|כתב|כתבה|كتب|كتبت|نوشت|लिखा|เขียน|написа|写道|寫道|작성|書きました|のメッセージ|\bwrote on\b)",
     )
 });
 
@@ -409,6 +409,10 @@ mod tests {
             "2 Nis 2012 Pzt, saat 18:26 tarihinde Ali <ali@example.tr> şunu yazdı:",
             "Thu, 26 Jun 2014 14:00:51 +0400 от Alexander L <abc@example.com>:",
             "26.06.2014, 14:41, \"Alexander L\" <abc@example.com>:",
+            "На 2.04.2012 г., в 18:26, Иван <i@example.bg> написа:",
+            "در تاریخ ۲ آوریل ۲۰۱۲، Ali <ali@example.ir> نوشت:",
+            "सोम, 2 अप्रैल 2012 को 6:26 pm पर Raj <raj@example.in> ने लिखा:",
+            "ในวันที่ 2 เม.ย. 2012 18:26 Somchai <s@example.th> เขียนว่า:",
         ] {
             assert_eq!(attribution(line), Attribution::Strong, "{line}");
         }
