@@ -89,6 +89,8 @@ pub struct ReportParts {
     pub delivery_status: Option<String>,
     /// Text of a `message/feedback-report` part (ARF).
     pub feedback_report: Option<String>,
+    /// A `message/disposition-notification` part (a read receipt, RFC 8098).
+    pub disposition_notification: bool,
     /// Headers of the returned original (`text/rfc822-headers` or the header
     /// block of a `message/rfc822` part), when the message carries one.
     pub returned_headers: Option<String>,
@@ -152,6 +154,7 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
+    let raw = &*with_line_feeds(raw);
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(ParseError::Unreadable { len: raw.len() })?;
@@ -420,6 +423,24 @@ fn kept_headers(message: &Message<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A message whose lines end in CR alone (old Mac mail, some archives)
+/// with CRLF instead: mail-parser reads lines up to LF, so it would see one
+/// endless header. Mail with any LF in its first 64 KiB is left as it is.
+fn with_line_feeds(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let head = &raw[..raw.len().min(64 * 1024)];
+    if head.contains(&b'\n') || !head.contains(&b'\r') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
+    for (i, &b) in raw.iter().enumerate() {
+        out.push(b);
+        if b == b'\r' && raw.get(i + 1) != Some(&b'\n') {
+            out.push(b'\n');
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn report_parts(message: &Message<'_>) -> ReportParts {
     let root = message.root_part();
     let mut report = ReportParts {
@@ -440,6 +461,9 @@ fn report_parts(message: &Message<'_>) -> ReportParts {
                 append(&mut report.delivery_status, text());
             }
             "message/feedback-report" => append(&mut report.feedback_report, text()),
+            "message/disposition-notification" | "message/global-disposition-notification" => {
+                report.disposition_notification = true;
+            }
             "text/rfc822-headers" | "message/rfc822-headers" | "message/global-headers"
                 if report.returned_headers.is_none() =>
             {

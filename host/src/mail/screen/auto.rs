@@ -23,7 +23,7 @@ static OOO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 /// Local parts of senders that never read replies.
 static SYSTEM_LOCAL_PART: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(mailer[-_]?daemon|mail[-_]?daemon|postmaster|no[-_.]?reply|do[-_.]?not[-_.]?reply|dont[-_.]?reply|bounces?|auto[-_]?reply|auto[-_]?responder|autoresponder|mail[-_]?delivery[-_]?(system|subsystem)?)([-+._].*)?$",
+        r"(?i)^(mailer[-_]?daemon|mail[-_]?daemon|post[-_]?master|no[-_.]?reply|mailman|majordomo|listserv|list[-_]?serv|owner-.+|.+-(owner|request|bounces?)|do[-_.]?not[-_.]?reply|dont[-_.]?reply|bounces?|auto[-_]?reply|auto[-_]?responder|autoresponder|mail[-_]?delivery[-_]?(system|subsystem)?)([-+._].*)?$",
     )
 });
 
@@ -67,8 +67,20 @@ pub(crate) fn signals(mail: &ParsedMail) -> Signals {
         "list-id",
         "list-unsubscribe",
         "list-post",
+        "list-help",
+        "list-subscribe",
+        "list-owner",
+        "list-archive",
         "mailing-list",
         "x-mailing-list",
+        "x-mailman-version",
+        "x-beenthere",
+        // fml, a Japanese list server, and others of its time
+        "x-mlserver",
+        "x-ml-name",
+        "x-ml-count",
+        "x-listserver",
+        "x-list",
     ]
     .iter()
     .any(|h| mail.header(h).is_some());
@@ -111,6 +123,25 @@ pub(crate) fn signals(mail: &ParsedMail) -> Signals {
     }
 }
 
+/// Complaint reports mailbox providers send to senders: RFC 5965 ARF, and
+/// Microsoft's JMRP ("complaint about message from 192.0.2.1", the
+/// original attached with `X-HmXmrOriginalRecipient`).
+static COMPLAINT_SUBJECT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^\s*complaint about message from \[?\d{1,3}(\.\d{1,3}){3}\]?\s*$"));
+
+/// True for an abuse or complaint report.
+pub(crate) fn is_feedback_report(mail: &ParsedMail) -> bool {
+    mail.report.feedback_report.is_some()
+        || mail.report.report_type.as_deref() == Some("feedback-report")
+        || COMPLAINT_SUBJECT.is_match(&mail.subject)
+        || mail.report.returned_headers.as_deref().is_some_and(|h| {
+            h.lines().any(|l| {
+                l.get(..25)
+                    .is_some_and(|k| k.eq_ignore_ascii_case("x-hmxmroriginalrecipient"))
+            })
+        })
+}
+
 /// Vendor headers of auto-responders. `X-Auto-Response-Suppress` alone is
 /// set by Exchange on its own auto-replies (and by mailbot) with `All`;
 /// other values appear on ordinary mail and are not trusted.
@@ -124,6 +155,8 @@ fn auto_reply_header(mail: &ParsedMail) -> bool {
         "x-auto-reply",
         "x-vacation",
         "x-ms-exchange-generated-message-source",
+        // challenge-response services asking the sender to prove itself
+        "x-bluebottle-request",
     ];
     if PRESENT.iter().any(|h| {
         mail.header(h).is_some_and(|v| {
@@ -185,10 +218,22 @@ mod tests {
             "donotreply",
             "bounce+abc=x",
             "do_not_reply",
+            "post_master",
+            "2ndml-owner",
+            "owner-users",
+            "users-request",
+            "mailman",
         ] {
             assert!(SYSTEM_LOCAL_PART.is_match(l), "{l}");
         }
-        for l in ["alex", "bouncer-fan", "replyall"] {
+        for l in [
+            "alex",
+            "bouncer-fan",
+            "replyall",
+            "it-admin",
+            "owner",
+            "requests",
+        ] {
             assert!(!SYSTEM_LOCAL_PART.is_match(l), "{l}");
         }
     }

@@ -22,14 +22,14 @@ fn re(pattern: &str) -> Regex {
 /// Subjects of bounces in the wording of many MTAs and languages.
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|delivery delayed|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|配信不能|配信エラー|无法投递|退信|無法傳遞|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
+        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|delivery delayed|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|配信不能|配信エラー|メールエラー|配送エラー|无法投递|退信|無法傳遞|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
     )
 });
 
 /// Wording of the human-readable part of a bounce.
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your|the) message|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned)",
+        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your|the) message|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned|did not reach the following recipient|could not be delivered to|there was an error delivering your (mail|message)|delivery failed \d+ attempts|requested action not taken|invalid (user|recipient) address|unknown user|had delivery errors|returned permanent errors)",
     )
 });
 
@@ -41,25 +41,33 @@ static RETURNED_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// An address; local part and domain may be internationalised (RFC 6531:
+/// letters, digits, marks and emoji of any script).
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+",
+        r"[\p{L}\p{N}\p{M}\p{So}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}])?)+",
     )
 });
 
 /// A line that is only an address (with brackets, `mailto:` echo, colon).
 static ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:rcpt to:\s*)?[<(\x22]?(?P<a>[^\s<>()\x22]+@[^\s<>()\x22:]+)[>)\x22]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
+        r"^\s*(?:(?i:rcpt to):\s*)?(?:[45]\d\d[ -])?[<(\x22]?(?P<a>[^\s<>()\x22]+@[^\s<>()\x22:]+)[>)\x22]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
     )
 });
 
 /// Sentences naming the recipient: "Your message to X couldn't be delivered".
 static RECIPIENT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:)\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
+        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
     )
 });
+
+/// A line that starts with an SMTP reply code ("554 <addr>... 550 Host unknown").
+static SMTP_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[45]\d\d[ -]"));
+
+/// An SMTP reply code or enhanced status in the reason after an address.
+static SMTP_REPLY: LazyLock<Regex> = LazyLock::new(|| re(r"\b([45]\d\d|[45]\.\d{1,3}\.\d{1,3})\b"));
 
 static ENHANCED_STATUS: LazyLock<Regex> = LazyLock::new(|| re(r"\b([245]\.\d{1,3}\.\d{1,3})\b"));
 
@@ -210,10 +218,13 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
     for line in report.lines() {
         if let Some(c) = ADDRESS_LINE.captures(line) {
             let rest = c.name("rest").map_or("", |m| m.as_str());
-            // "<addr>: host said ..." or an address alone on its line.
-            let bracketed = line.trim_start().starts_with('<') && line.contains(">:");
+            // "<addr>: host said ...", an address alone on its line, or one
+            // followed by the reason ("addr [User unknown]", "addr: 550 …").
+            let bracketed = line.trim_start().starts_with('<') && line.contains(">:")
+                || SMTP_CODE.is_match(line.trim_start());
+            let with_reason = rest.starts_with(['[', '(']) || SMTP_REPLY.is_match(rest);
             let address = c.name("a").and_then(|m| ADDRESS.find(m.as_str()));
-            if let Some(a) = address.filter(|_| rest.is_empty() || bracketed) {
+            if let Some(a) = address.filter(|_| rest.is_empty() || bracketed || with_reason) {
                 found.push(a.as_str().to_lowercase());
             }
         }

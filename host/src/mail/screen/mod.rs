@@ -24,8 +24,11 @@ pub enum SkipReason {
     OwnAddress,
     /// A bounce or delay notice (RFC 3464 or an MTA's own format).
     DeliveryStatusNotification,
-    /// An abuse feedback report (RFC 5965 ARF).
+    /// An abuse feedback report (RFC 5965 ARF, or a mailbox provider's own
+    /// complaint format such as Microsoft's JMRP).
     FeedbackReport,
+    /// A read receipt (RFC 8098 message disposition notification).
+    ReadReceipt,
     /// A vacation / out-of-office notice.
     OutOfOffice,
     /// An auto-responder header (X-Autoreply, X-Autorespond, Microsoft's).
@@ -56,6 +59,7 @@ impl SkipReason {
             Self::OwnAddress => "own_address",
             Self::DeliveryStatusNotification => "delivery_status_notification",
             Self::FeedbackReport => "feedback_report",
+            Self::ReadReceipt => "read_receipt",
             Self::OutOfOffice => "out_of_office",
             Self::AutoReply => "auto_reply",
             Self::AutoSubmitted => "auto_submitted",
@@ -135,10 +139,13 @@ pub fn screen(mail: &ParsedMail, own_addresses: &[String]) -> Screening {
             bounce: Some(bounce::details(mail, &exclude)),
         };
     }
-    if mail.report.feedback_report.is_some()
-        || mail.report.report_type.as_deref() == Some("feedback-report")
-    {
+    if auto::is_feedback_report(mail) {
         return skip(SkipReason::FeedbackReport);
+    }
+    if mail.report.disposition_notification
+        || mail.report.report_type.as_deref() == Some("disposition-notification")
+    {
+        return skip(SkipReason::ReadReceipt);
     }
     if s.ooo_subject
         && (s.auto_submitted

@@ -55,6 +55,18 @@ fn headers_decide_the_verdict() {
             Verdict::Skip(SkipReason::AutoReply),
         ),
         ("X-Mailgun-Mailing-List-Id: 1q\r\n", Verdict::Reply),
+        (
+            "X-MLServer: fml [fml 4.0.3 release]\r\n",
+            Verdict::Skip(SkipReason::MailingList),
+        ),
+        (
+            "X-Mailman-Version: 2.1.39\r\n",
+            Verdict::Skip(SkipReason::MailingList),
+        ),
+        (
+            "X-Bluebottle-Request: sender-verification\r\n",
+            Verdict::Skip(SkipReason::AutoReply),
+        ),
     ];
     for (extra, want) in cases {
         let raw = format!("{PERSON}{extra}\r\nHello\r\n");
@@ -77,7 +89,16 @@ fn senders_decide_the_verdict() {
             "Support@Shop.Example",
             Verdict::Skip(SkipReason::OwnAddress),
         ),
+        (
+            "post_master@carrier.example",
+            Verdict::Skip(SkipReason::SystemSender),
+        ),
+        (
+            "users-owner@lists.example",
+            Verdict::Skip(SkipReason::SystemSender),
+        ),
         ("alex@customer.example", Verdict::Reply),
+        ("it-admin@customer.example", Verdict::Reply),
     ];
     for (from, want) in cases {
         let raw = format!("From: {from}\r\nSubject: hi\r\n\r\nHello\r\n");
@@ -107,6 +128,86 @@ fn non_rfc3464_bounce_is_recognised_with_its_recipient() {
     let b = s.bounce.unwrap_or_default();
     assert_eq!(b.recipients, vec!["gone@customer.example".to_string()]);
     assert_eq!(b.status.as_deref(), Some("5.1.1"));
+}
+
+/// Screens `raw` and returns the verdict with the bounce's recipients.
+fn screened(raw: &str) -> (Verdict, Vec<String>) {
+    let mail = parse(raw.as_bytes(), &ParseLimits::default()).unwrap_or_default();
+    let s = screen(&mail, &["support@shop.example".to_string()]);
+    (s.verdict, s.bounce.unwrap_or_default().recipients)
+}
+
+#[test]
+fn bounces_in_other_mtas_wording_name_their_recipients() {
+    let bounce = Verdict::Skip(SkipReason::DeliveryStatusNotification);
+    let head = "From: MAILER-DAEMON@mx.carrier.example\r\nTo: support@shop.example\r\nSubject: Undeliverable mail\r\n\r\n";
+    for (body, recipient) in [
+        (
+            "Delivery failed.\r\n\r\ngone@customer.example: 550 5.2.2 <gone@customer.example>... Mailbox full\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "---The following addresses had delivery errors---\r\n\r\ngone@customer.example [User unknown]\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "The following recipients returned permanent errors: gone@customer.example. Reason: unknown.\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "There was an error delivering your mail to <gone@customer.example>.\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "Could not be delivered to: <gone@customer.example>\r\nAs their mailbox is full.\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "----- Transcript of session follows -----\r\n554 <gone@customer.example>... 550 Host unknown\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "Unknown user: gone@customer.example\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "Error: Invalid user address\r\n550 - Requested action not taken: no such user here\r\n\r\nMessage details:\r\n  RCPT TO: 5550100@sms.carrier.example\r\n",
+            "5550100@sms.carrier.example",
+        ),
+        (
+            "The following address failed:\r\n\r\n  \u{1f408}@customer.example\r\n",
+            "\u{1f408}@customer.example",
+        ),
+    ] {
+        let (verdict, recipients) = screened(&format!("{head}{body}"));
+        assert_eq!(verdict, bounce, "{body}");
+        assert_eq!(recipients, vec![recipient.to_string()], "{body}");
+    }
+}
+
+#[test]
+fn a_bounce_from_a_postmaster_written_as_a_reply_is_still_a_bounce() {
+    let raw = "From: post_master@sms.carrier.example\r\nTo: support@shop.example\r\nSubject: Re:Your order\r\nIn-Reply-To: <r1@shop.example>\r\n\r\nError: Invalid user address\r\n\r\nError message below:\r\n550 - Requested action not taken: no such user here\r\n";
+    assert_eq!(
+        screened(raw).0,
+        Verdict::Skip(SkipReason::DeliveryStatusNotification)
+    );
+}
+
+#[test]
+fn complaint_reports_and_read_receipts_are_skipped() {
+    let jmrp = "From: staff@mail.provider.example\r\nTo: support@shop.example\r\nSubject: complaint about message from 192.0.2.7\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nX-HmXmrOriginalRecipient: <someone@provider.example>\r\nFrom: support@shop.example\r\nSubject: Your ticket\r\n\r\nHello\r\n--b--\r\n";
+    assert_eq!(screened(jmrp).0, Verdict::Skip(SkipReason::FeedbackReport));
+    let mdn = "From: Alex <alex@customer.example>\r\nTo: support@shop.example\r\nSubject: Read: Your ticket\r\nContent-Type: multipart/report; report-type=disposition-notification; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nYour message was displayed.\r\n--b\r\nContent-Type: message/disposition-notification\r\n\r\nFinal-Recipient: rfc822; alex@customer.example\r\nDisposition: manual-action/MDN-sent-manually; displayed\r\n--b--\r\n";
+    assert_eq!(screened(mdn).0, Verdict::Skip(SkipReason::ReadReceipt));
+}
+
+#[test]
+fn a_message_with_old_mac_line_ends_is_read() {
+    let raw = "From: Alex <alex@customer.example>\rTo: support@shop.example\rSubject: Where is my order?\rAuto-Submitted: auto-replied\r\rI am away.\r";
+    assert_eq!(screened(raw).0, Verdict::Skip(SkipReason::AutoSubmitted));
+    let person = "From: Alex <alex@customer.example>\rTo: support@shop.example\rSubject: Where is my order?\r\rHello\r";
+    assert_eq!(screened(person).0, Verdict::Reply);
 }
 
 #[test]
