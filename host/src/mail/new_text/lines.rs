@@ -63,6 +63,7 @@ pub(crate) fn split(text: &str) -> NewText {
         }
         let line = lines[i].as_str();
         if patterns::is_separator(line)
+            || patterns::is_inline_header_block(line)
             || (patterns::is_rule_line(line)
                 && next_non_blank(&kinds, i + 1)
                     .is_some_and(|j| header_block_at(&lines, &kinds, j)))
@@ -195,23 +196,28 @@ fn header_block_at(lines: &[String], kinds: &[Kind], i: usize) -> bool {
     let mut count = 1;
     let mut others = 0;
     let mut blanks = 0;
+    let mut after_other = false;
     for j in i + 1..lines.len().min(i + 1 + HEADER_BLOCK_WINDOW) {
         match kinds[j] {
             Kind::Blank => {
                 blanks += 1;
-                if blanks > 2 {
+                // A blank line after a line that is no header ends a
+                // paragraph: a block further down is another one.
+                if blanks > 2 || after_other {
                     break;
                 }
             }
             Kind::Quoted => break,
             Kind::Text => match patterns::header_key(&lines[j]) {
                 Some(key) => {
+                    after_other = false;
                     count += 1;
                     has_from |= key == HeaderKey::From;
                     has_strong |= key == HeaderKey::Strong;
                 }
                 None => {
                     // Wrapped header values; a real paragraph ends the block.
+                    after_other = true;
                     others += 1;
                     if others > 2 {
                         break;
@@ -412,6 +418,24 @@ mod tests {
             name: "arabic outlook header block",
             body: "شكرا لكم\n\nمن: Shop <info@shop.example>\nتم الإرسال: Monday, May 20, 2024 10:11 AM\nإلى: customer@example.com\nالموضوع: Your order\n\nHello\n",
             new_text: "شكرا لكم",
+            signature: "",
+        },
+        Case {
+            name: "a lone From line of the customer's own is not history",
+            body: "From: the warehouse\nThe parcel came back.\n\nPlease resend it.\n\nFrom: Shop [help@shop.example]\nSent: Friday, 23 March 2012 5:08 p.m.\nTo: Anna\nSubject: Your parcel\n\n> It is on its way.\n",
+            new_text: "From: the warehouse\nThe parcel came back.\n\nPlease resend it.",
+            signature: "",
+        },
+        Case {
+            name: "a header block run onto one line",
+            body: "Thanks, that helps.\n\nDate: Tue, 2 Oct 2012 02:35:10 +0000 From: help@shop.example To: Anna Subject: Your parcel\nIt is on its way.\n",
+            new_text: "Thanks, that helps.",
+            signature: "",
+        },
+        Case {
+            name: "a help desk's reply-above-this-line marker",
+            body: "The second one, please.\n\n## Please type your reply above this line ##\n\nAgent wrote: which one?\n",
+            new_text: "The second one, please.",
             signature: "",
         },
         Case {

@@ -57,15 +57,34 @@ static FORWARD_INTRO: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// Help desks' "reply above this line" markers: everything below is the
+/// ticket's history.
+static REPLY_ABOVE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)((reply|respond|write|type|answer)\b.{0,40}\babove (this|the) line|above this line.{0,30}\b(reply|respond)|(über|oberhalb) dieser (zeile|linie)|au-dessus de cette ligne|encima de esta línea|sopra questa (riga|linea)|boven deze (regel|lijn)|acima desta linha|ovanför (denna|den här) rad|over denne linje|yläpuolelle|powyżej tej linii|над этой строкой|この行より上)",
+    )
+});
+
 /// A line made only of rule characters (Outlook's underscores, converted
 /// `<hr>`): history when a header block follows.
 static RULE_LINE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*[-_=─—━]{8,}\s*$"));
 
 /// Header keys of quoted header blocks, grouped by role.
+/// The header keys of quoted header blocks, in many languages.
+const HEADER_KEYS: &str = "from|von|من|מאת|từ|dari|จาก|de|da|van|fra|från|lähettäjä|od|nadawca|odesílatel|odosielateľ|от кого|от|від|kimden|gönderen|feladó|差出人|发件人|發件人|寄件者|寄件人|보낸 사람|보낸사람|από|expéditeur|remitente|mittente|afzender|avsändare|afsender|avsender|absender|remetente|saatja|siuntėjas|sūtītājs|pošiljatelj|pošiljalac|expeditor|pengirim|sent|date|gesendet|datum|envoyé|envoyé le|enviado|enviada|enviado el|fecha|inviato|data|verzonden|verstuurd|sendt|dato|skickat|lähetetty|päivämäärä|wysłano|wysłane|data wysłania|odesláno|odoslané|отправлено|дата|надіслано|gönderildi|tarih|elküldve|dátum|küldve|送信日時|日付|发送时间|日期|發送時間|寄件日期|보낸 날짜|날짜|στάλθηκε|ημερομηνία|to|an|à|a|para|aan|til|till|vastaanottaja|do|komu|кому|kime|alıcı|címzett|宛先|收件人|收件者|받는 사람|προς|destinataire|destinatario|destinatário|adresát|cc|kopie|copie|kopia|копия|копія|bilgi|másolat|抄送|副本|참조|κοιν|subject|betreff|objet|asunto|oggetto|onderwerp|emne|ämne|aihe|otsikko|temat|předmět|predmet|тема|konu|tárgy|件名|主题|主旨|제목|θέμα|assunto|sujet|reply-to|antwort an|message du|تم الإرسال|أرسلت|التاريخ|الموضوع|إلى|الى|نسخة|נשלח|תאריך|נושא|אל|עותק|đã gửi|ngày|chủ đề|đến|dikirim|tanggal|perihal|subjek|kepada|ส่ง|วันที่|เรื่อง|ถึง";
+
 static HEADER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)^\s*[*>]?\s*(?P<key>from|von|من|מאת|từ|dari|จาก|de|da|van|fra|från|lähettäjä|od|nadawca|odesílatel|odosielateľ|от кого|от|від|kimden|gönderen|feladó|差出人|发件人|發件人|寄件者|寄件人|보낸 사람|보낸사람|από|expéditeur|remitente|mittente|afzender|avsändare|afsender|avsender|absender|remetente|saatja|siuntėjas|sūtītājs|pošiljatelj|pošiljalac|expeditor|pengirim|sent|date|gesendet|datum|envoyé|envoyé le|enviado|enviada|enviado el|fecha|inviato|data|verzonden|verstuurd|sendt|dato|skickat|lähetetty|päivämäärä|wysłano|wysłane|data wysłania|odesláno|odoslané|отправлено|дата|надіслано|gönderildi|tarih|elküldve|dátum|küldve|送信日時|日付|发送时间|日期|發送時間|寄件日期|보낸 날짜|날짜|στάλθηκε|ημερομηνία|to|an|à|a|para|aan|til|till|vastaanottaja|do|komu|кому|kime|alıcı|címzett|宛先|收件人|收件者|받는 사람|προς|destinataire|destinatario|destinatário|adresát|cc|kopie|copie|kopia|копия|копія|bilgi|másolat|抄送|副本|참조|κοιν|subject|betreff|objet|asunto|oggetto|onderwerp|emne|ämne|aihe|otsikko|temat|předmět|predmet|тема|konu|tárgy|件名|主题|主旨|제목|θέμα|assunto|sujet|reply-to|antwort an|message du|تم الإرسال|أرسلت|التاريخ|الموضوع|إلى|الى|نسخة|נשלח|תאריך|נושא|אל|עותק|đã gửi|ngày|chủ đề|đến|dikirim|tanggal|perihal|subjek|kepada|ส่ง|วันที่|เรื่อง|ถึง)\s*[*]?\s*[:：]",
-    )
+    re(&format!(
+        r"(?i)^\s*[*>]?\s*(?P<key>{HEADER_KEYS})\s*[*]?\s*[:：]"
+    ))
+});
+
+/// A header key anywhere in a line, for header blocks a client ran onto
+/// one line ("Date: … From: … To: … Subject: …").
+static HEADER_KEY_INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?i)(?:^|\s)\*?(?P<key>{HEADER_KEYS})\*?\s*[:：]\s"
+    ))
 });
 
 /// Keys that name the sender in a header block.
@@ -192,9 +211,13 @@ const STRONG_OTHER_KEYS: &[&str] = &[
 ];
 
 /// Device and app signatures ("Sent from my iPhone", "Get Outlook for iOS").
+/// What people add after their device line ("… Please excuse typos").
+static EXCUSE_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)[.,;!]?\s+(please )?(excuse|pardon|sorry for|forgive) .{0,40}$"));
+
 static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(sent from (my )?\S.{0,40}|sent with \S.{0,50}|sent via \S.{0,50}|sent using \S.{0,50}|get outlook for .{1,30}|download outlook for .{1,30}|sent from outlook.{0,30}|sent from yahoo mail.{0,30}|sent from mail for windows.{0,10}|sent on the go.{0,30}|sent from samsung.{0,40}|von meinem \S.{0,40}gesendet|gesendet von (meinem )?\S.{0,40}|outlook für \S{1,20} herunterladen|gesendet mit .{1,40}|envoyé de mon \S.{0,40}|envoyé depuis (mon )?\S.{0,40}|envoyé à partir de (mon )?\S.{0,40}|(obtenir|télécharger) outlook pour .{1,30}|enviado desde mi \S.{0,40}|enviado desde \S.{0,40}|enviado do (meu )?\S.{0,40}|enviado de meu \S.{0,40}|(obtener|descargar) outlook para .{1,30}|obter (o )?outlook para .{1,30}|inviato da(l mio)? \S.{0,40}|scarica outlook per .{1,30}|verzonden (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|verstuurd (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|outlook voor \S{1,20} downloaden|skickat från (min )?\S.{0,40}|(skaffa|hämta) outlook för .{1,30}|(hent|få) outlook (til|for) .{1,30}|sendt fra (min |mi )?\S.{0,40}|lähetetty \S.{0,40}(sta|stä|lla|llä)|wysłane z (mojego )?\S.{0,40}|wysłano z (mojego )?\S.{0,40}|odesláno z \S.{0,40}|odoslané z \S.{0,40}|отправлено с (моего )?\S.{0,40}|отправлено из \S.{0,40}|надіслано з \S.{0,40}|iphoneから送信|ipadから送信|android.{0,20}から送信|.{1,30}から送信$|发自我的\S{0,30}|從我的\s?\S{1,30}傳送|发自\S{1,30}|.{1,20}에서 보냄$|.{1,30}'?(d[ae]n|t[ae]n) gönderildi$|.{1,30} cihazımdan gönderildi|saját \S{1,30} készülékről küldve|\S.{0,40}(ról|ről) küldve|trimis de pe \S.{0,40}|poslano (s|z|sa) \S.{0,40}|απεστάλη από \S.{0,40}|أرسلت من \S.{0,40}|ارسلت من \S.{0,40}|تم الإرسال من \S.{0,40}|נשלח מה\S.{0,40}|נשלח מ\S.{0,40}|đã gửi từ \S.{0,40}|dikirim dari \S.{0,40}|ส่งจาก \S.{0,40}|получить outlook для .{1,30}|pobierz (aplikację )?outlook.{0,40}|získat outlook pro .{1,30})\s*$",
+        r"(?i)^\s*(sent from (my )?\S.{0,40}|sent by \S.{0,40}|diese nachricht wurde (von|mit) .{1,60} gesendet\.?|sent with \S.{0,50}|sent via \S.{0,50}|sent using \S.{0,50}|get outlook for .{1,30}|download outlook for .{1,30}|sent from outlook.{0,30}|sent from yahoo mail.{0,30}|sent from mail for windows.{0,10}|sent on the go.{0,30}|sent from samsung.{0,40}|von meinem \S.{0,40}gesendet|gesendet von (meinem )?\S.{0,40}|outlook für \S{1,20} herunterladen|gesendet mit .{1,40}|envoyé de mon \S.{0,40}|envoyé depuis (mon )?\S.{0,40}|envoyé à partir de (mon )?\S.{0,40}|(obtenir|télécharger) outlook pour .{1,30}|enviado desde mi \S.{0,40}|enviado desde \S.{0,40}|enviado do (meu )?\S.{0,40}|enviado de meu \S.{0,40}|(obtener|descargar) outlook para .{1,30}|obter (o )?outlook para .{1,30}|inviato da(l mio)? \S.{0,40}|scarica outlook per .{1,30}|verzonden (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|verstuurd (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|outlook voor \S{1,20} downloaden|skickat från (min )?\S.{0,40}|(skaffa|hämta) outlook för .{1,30}|(hent|få) outlook (til|for) .{1,30}|sendt fra (min |mi )?\S.{0,40}|lähetetty \S.{0,40}(sta|stä|lla|llä)|wysłane z (mojego )?\S.{0,40}|wysłano z (mojego )?\S.{0,40}|odesláno z \S.{0,40}|odoslané z \S.{0,40}|отправлено с (моего )?\S.{0,40}|отправлено из \S.{0,40}|надіслано з \S.{0,40}|iphoneから送信|ipadから送信|android.{0,20}から送信|.{1,30}から送信$|发自我的\S{0,30}|從我的\s?\S{1,30}\s?傳送|发自\S{1,30}|.{1,20}에서 보냄$|.{1,30}'?(d[ae]n|t[ae]n) gönderildi$|.{1,30} cihazımdan gönderildi|saját \S{1,30} készülékről küldve|\S.{0,40}(ról|ről) küldve|trimis de pe \S.{0,40}|poslano (s|z|sa) \S.{0,40}|απεστάλη από \S.{0,40}|أرسلت من \S.{0,40}|ارسلت من \S.{0,40}|تم الإرسال من \S.{0,40}|נשלח מה\S.{0,40}|נשלח מ\S.{0,40}|đã gửi từ \S.{0,40}|dikirim dari \S.{0,40}|ส่งจาก \S.{0,40}|получить outlook для .{1,30}|pobierz (aplikację )?outlook.{0,40}|získat outlook pro .{1,30})\s*$",
     )
 });
 
@@ -213,7 +236,7 @@ pub(crate) fn is_quoted(line: &str) -> bool {
 /// True when the line is a history separator: alone, or with the quoted
 /// header block run onto the same line ("-----Original Message-----From: …").
 pub(crate) fn is_separator(line: &str) -> bool {
-    if FORWARD_INTRO.is_match(line) {
+    if FORWARD_INTRO.is_match(line) || (line.len() <= 200 && REPLY_ABOVE.is_match(line)) {
         return true;
     }
     SEPARATOR.captures(line).is_some_and(|caps| {
@@ -221,6 +244,12 @@ pub(crate) fn is_separator(line: &str) -> bool {
             rest.as_str().trim().is_empty() || header_key(rest.as_str()).is_some()
         })
     })
+}
+
+/// A line of eight or more underscores only.
+pub(crate) fn is_underscore_rule(line: &str) -> bool {
+    let line = line.trim();
+    line.len() >= 8 && line.bytes().all(|b| b == b'_')
 }
 
 /// A short line of rule characters only ("====", "----"), kept with the
@@ -252,14 +281,32 @@ pub(crate) enum HeaderKey {
 /// The header key a line starts with, if any.
 pub(crate) fn header_key(line: &str) -> Option<HeaderKey> {
     let caps = HEADER_LINE.captures(line)?;
-    let key = caps.name("key")?.as_str().to_lowercase();
-    Some(if FROM_KEYS.contains(&key.as_str()) {
+    Some(role(caps.name("key")?.as_str()))
+}
+
+fn role(key: &str) -> HeaderKey {
+    let key = key.to_lowercase();
+    if FROM_KEYS.contains(&key.as_str()) {
         HeaderKey::From
     } else if STRONG_OTHER_KEYS.contains(&key.as_str()) {
         HeaderKey::Strong
     } else {
         HeaderKey::Weak
-    })
+    }
+}
+
+/// True for a whole quoted header block on one line: it starts with a
+/// sender, date or subject key and names a sender, a date or subject and
+/// at least one more field further along.
+pub(crate) fn is_inline_header_block(line: &str) -> bool {
+    if line.len() > 1000 || header_key(line).is_none_or(|k| k == HeaderKey::Weak) {
+        return false;
+    }
+    let roles: Vec<HeaderKey> = HEADER_KEY_INLINE
+        .captures_iter(line)
+        .filter_map(|c| c.name("key").map(|k| role(k.as_str())))
+        .collect();
+    roles.len() >= 3 && roles.contains(&HeaderKey::From) && roles.contains(&HeaderKey::Strong)
 }
 
 /// How sure we are that a block of lines is an "On … wrote:" attribution.
@@ -339,6 +386,12 @@ static TRAILING_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\s*<https?://[^<>\
 /// True for a device or app signature line.
 pub(crate) fn is_mobile_signature(line: &str) -> bool {
     let line = TRAILING_LINK.replace(line, "");
+    let line = EXCUSE_TAIL.replace(&line, "");
+    // "(Sent from my phone)", "<<sent by Galaxy>>"
+    let line = line
+        .trim()
+        .trim_start_matches(['(', '<', '[', '*', '_'])
+        .trim_end_matches([')', '>', ']', '*', '_']);
     // Arabic vowel marks and the stretching character vary from client to
     // client ("أُرسلت من الـ iPhone"); they are dropped for matching only.
     let line: String = line
@@ -377,9 +430,12 @@ mod tests {
             &FORWARD_INTRO,
             &RULE_LINE,
             &HEADER_LINE,
+            &HEADER_KEY_INLINE,
             &MOBILE_SIGNATURE,
             &SIGN_OFF,
             &TRAILING_LINK,
+            &EXCUSE_TAIL,
+            &REPLY_ABOVE,
         ] {
             let _ = r.is_match("");
         }
@@ -462,6 +518,13 @@ mod tests {
         }
         assert!(!is_separator("--- see below ---x"));
         assert!(is_separator("-------- Oprindelig besked --------"));
+        assert!(is_separator("## Please type your reply above this line ##"));
+        assert!(is_separator(
+            "##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##"
+        ));
+        assert!(!is_separator(
+            "I wrote my answer above, see the line about shipping"
+        ));
         assert!(
             is_separator(
                 "-------- Ursprüngliche Nachricht --------Von: \"Shop\" Datum: 07.08.24 18:46 An: Betreff: Rücksendung"
@@ -482,6 +545,16 @@ mod tests {
         assert_eq!(header_key("Betreff: Test"), Some(HeaderKey::Strong));
         assert_eq!(header_key("To: a@x"), Some(HeaderKey::Weak));
         assert_eq!(header_key("Fromage is good"), None);
+        assert!(is_inline_header_block(
+            "Date: Tue, 2 Oct 2012 02:35:10 +0000 From: shop@example.com To: Smith, Anna Subject: Your order"
+        ));
+        assert!(is_inline_header_block(
+            "From: Shop [mailto:shop@example.com] Sent: Monday, 2 April 2012 18:26 To: Anna Subject: Order"
+        ));
+        assert!(!is_inline_header_block("From: my side, the order is fine."));
+        assert!(!is_inline_header_block(
+            "Subject: the date of delivery, to be honest"
+        ));
         assert_eq!(
             header_key("من: Shop <info@shop.example>"),
             Some(HeaderKey::From)
@@ -524,6 +597,11 @@ mod tests {
             "Az iPhone-omról küldve",
             "أُرسلت من الـ iPhone",
             "נשלח מה-iPhone שלי",
+            "Diese Nachricht wurde von meinem Android-Mobiltelefon mit K-9 Mail gesendet.",
+            "Sent from my HTC phone.  Please excuse typos",
+            "(Sent from mobile device)",
+            "<<sent by galaxy>>",
+            "從我的 iPhone 傳送",
         ] {
             assert!(is_mobile_signature(line), "{line}");
         }

@@ -3,8 +3,8 @@
 //! The signature is always a suffix of the new lines, so `new_text` followed
 //! by `signature` is what the customer wrote. It starts at the earliest of:
 //! the `-- ` delimiter, a device/app signature ("Sent from my iPhone") near
-//! the end, or a sign-off line ("Thanks,", "Mit freundlichen Grüßen")
-//! followed by a few short lines.
+//! the end, or a sign-off line ("Thanks,", "Mit freundlichen Grüßen") or a
+//! rule of underscores followed by a few short lines.
 
 use crate::mail::new_text::lines::join_trimmed;
 use crate::mail::new_text::patterns;
@@ -64,9 +64,11 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
     {
         consider(k);
     }
-    // A sign-off only opens a signature when something was written above it.
+    // A sign-off, or a rule of underscores some clients put above the
+    // signature, only opens one when something was written above it.
     for (pos, &k) in non_blank.iter().enumerate() {
-        if k == first_text || !patterns::is_sign_off(lines[k]) {
+        let opens = patterns::is_sign_off(lines[k]) || patterns::is_underscore_rule(lines[k]);
+        if k == first_text || !opens {
             continue;
         }
         let tail = &non_blank[pos + 1..];
@@ -113,6 +115,23 @@ mod tests {
     fn sign_off_with_long_tail_is_text() {
         let body = "Thanks for the answer\nRegards,\nthis is a line that is very long and is definitely not a name or title at all\n";
         assert_eq!(run(body).1, "");
+    }
+
+    #[test]
+    fn a_rule_of_underscores_above_a_short_tail_opens_the_signature() {
+        assert_eq!(
+            run("See you then.\n\n_______________________\nAnna Berg\nACME Ltd").1,
+            "_______________________\nAnna Berg\nACME Ltd"
+        );
+        let body = format!(
+            "Part one\n__________\n{}",
+            "more of the message\n".repeat(8)
+        );
+        assert_eq!(
+            run(&body).1,
+            "",
+            "a rule inside the text is not a signature"
+        );
     }
 
     #[test]

@@ -22,14 +22,14 @@ fn re(pattern: &str) -> Regex {
 /// Subjects of bounces in the wording of many MTAs and languages.
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|delivery delayed|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|配信不能|配信エラー|メールエラー|配送エラー|无法投递|退信|無法傳遞|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
+        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|delivery delayed|delivery warning|failed mail|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|配信不能|配信エラー|メールエラー|配送エラー|传输失败|发送失败|投递失败|无法投递|退信|無法傳遞|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
     )
 });
 
 /// Wording of the human-readable part of a bounce.
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your|the) message|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned|did not reach the following recipient|could not be delivered to|there was an error delivering your (mail|message)|delivery failed \d+ attempts|requested action not taken|invalid (user|recipient) address|unknown user|had delivery errors|returned permanent errors)",
+        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your |the )?message|(has been|was) (postponed|delayed) due to|the address to which your message was addressed|无法发送到|无法投递|邮件无法|配信できませんでした|送信できませんでした|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned|did not reach the following recipient|could not be delivered to|there was an error delivering your (mail|message)|delivery failed \d+ attempts|requested action not taken|invalid (user|recipient) address|unknown user|had delivery errors|returned permanent errors)",
     )
 });
 
@@ -59,7 +59,7 @@ static ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Sentences naming the recipient: "Your message to X couldn't be delivered".
 static RECIPIENT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
+        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to|dda:smtp=|was addressed,)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
     )
 });
 
@@ -106,8 +106,10 @@ pub(crate) fn details(mail: &ParsedMail, exclude: &[String]) -> Bounce {
         .as_deref()
         .or(inline.then_some(mail.text.as_str()));
     if let Some(ds) = ds {
-        let bounce = from_delivery_status(ds);
-        if !bounce.recipients.is_empty() {
+        let (bounce, delivered_only) = from_delivery_status(ds);
+        // A report that only says "delivered" or "relayed" (a return
+        // receipt) names no one who failed, whatever the text around it.
+        if !bounce.recipients.is_empty() || delivered_only {
             return bounce;
         }
     }
@@ -159,14 +161,18 @@ fn report_area(text: &str) -> &str {
     &head[..end]
 }
 
-fn from_delivery_status(ds: &str) -> Bounce {
+/// The failed (else delayed) recipients of an RFC 3464 report, and whether
+/// it reports nothing but successful deliveries.
+fn from_delivery_status(ds: &str) -> (Bounce, bool) {
     let mut failed: Vec<(String, Option<String>)> = Vec::new();
     let mut delayed: Vec<(String, Option<String>)> = Vec::new();
+    let mut delivered = 0;
     // Per-recipient groups are separated by blank lines; the first group is
     // per-message. Unfold continuation lines first.
     for group in ds.replace("\r\n", "\n").split("\n\n") {
-        // Original-Recipient is the address as we sent it; Final-Recipient
-        // the one the MTA last tried (after aliasing). Both are reported.
+        // Original-Recipient is the address as we sent it (the customer's);
+        // Final-Recipient the one the MTA last tried, after aliasing and
+        // forwarding: the first is reported when the report gives it.
         let mut original = None;
         let mut last = None;
         let mut action = String::new();
@@ -184,27 +190,36 @@ fn from_delivery_status(ds: &str) -> Bounce {
                 _ => {}
             }
         }
-        let is_delay = action.starts_with("delayed")
-            || (action.is_empty() && status.as_deref().is_some_and(|s| s.starts_with('4')));
-        let is_failure = !is_delay && (action.is_empty() || action.starts_with("failed"));
-        for recipient in [original, last].into_iter().flatten() {
-            if is_delay {
-                delayed.push((recipient, status.clone()));
-            } else if is_failure {
-                failed.push((recipient, status.clone()));
-            }
+        let Some(recipient) = original.or(last) else {
+            continue;
+        };
+        let status_class = status.as_deref().and_then(|s| s.chars().next());
+        let is_success = ["delivered", "relayed", "expanded"]
+            .iter()
+            .any(|a| action.starts_with(a))
+            || (action.is_empty() && status_class == Some('2'));
+        let is_delay =
+            action.starts_with("delayed") || (action.is_empty() && status_class == Some('4'));
+        if is_success {
+            delivered += 1;
+        } else if is_delay {
+            delayed.push((recipient, status));
+        } else if action.is_empty() || action.starts_with("failed") {
+            failed.push((recipient, status));
         }
     }
+    let delivered_only = delivered > 0 && failed.is_empty() && delayed.is_empty();
     let permanent = !failed.is_empty();
     let chosen = if permanent { failed } else { delayed };
     let status = chosen.iter().find_map(|(_, s)| s.clone());
     let mut recipients: Vec<String> = chosen.into_iter().map(|(r, _)| r).collect();
     dedupe(&mut recipients);
-    Bounce {
+    let bounce = Bounce {
         recipients,
         status,
         permanent,
-    }
+    };
+    (bounce, delivered_only)
 }
 
 /// `rfc822; user@example.com` → `user@example.com`.
@@ -222,7 +237,10 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
             // followed by the reason ("addr [User unknown]", "addr: 550 …").
             let bracketed = line.trim_start().starts_with('<') && line.contains(">:")
                 || SMTP_CODE.is_match(line.trim_start());
-            let with_reason = rest.starts_with(['[', '(']) || SMTP_REPLY.is_match(rest);
+            // Exchange lists "addr on Thu, 29 Apr 2010 …" under "did not reach".
+            let with_reason = rest.starts_with(['[', '('])
+                || SMTP_REPLY.is_match(rest)
+                || (rest.starts_with("on ") && rest.chars().any(|c| c.is_ascii_digit()));
             let address = c.name("a").and_then(|m| ADDRESS.find(m.as_str()));
             if let Some(a) = address.filter(|_| rest.is_empty() || bracketed || with_reason) {
                 found.push(a.as_str().to_lowercase());
@@ -280,16 +298,32 @@ mod tests {
     #[test]
     fn rfc3464_report_names_failed_recipient_and_status() {
         let ds = "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; User@Example.COM\nAction: failed\nStatus: 5.1.1\n\nFinal-Recipient: rfc822; ok@example.com\nAction: delivered\nStatus: 2.0.0\n";
-        let b = from_delivery_status(ds);
+        let (b, delivered_only) = from_delivery_status(ds);
         assert_eq!(b.recipients, vec!["user@example.com".to_string()]);
         assert_eq!(b.status.as_deref(), Some("5.1.1"));
         assert!(b.permanent);
+        assert!(!delivered_only);
+    }
+
+    #[test]
+    fn the_address_as_sent_is_reported_once_not_the_one_it_was_forwarded_to() {
+        let ds = "Final-Recipient: rfc822; anna@mailhost.internal\nOriginal-Recipient: rfc822;anna@customer.example\nAction: failed\nStatus: 5.2.2\n";
+        let (b, _) = from_delivery_status(ds);
+        assert_eq!(b.recipients, vec!["anna@customer.example".to_string()]);
+    }
+
+    #[test]
+    fn a_return_receipt_names_no_failed_recipient() {
+        let ds = "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; anna@customer.example\nAction: relayed (to non-DSN-aware mailer)\nStatus: 2.1.5\n";
+        let (b, delivered_only) = from_delivery_status(ds);
+        assert!(b.recipients.is_empty());
+        assert!(delivered_only);
     }
 
     #[test]
     fn delay_reports_are_not_permanent() {
         let ds = "Final-Recipient: rfc822; slow@example.com\nAction: delayed\nStatus: 4.4.7\n";
-        let b = from_delivery_status(ds);
+        let (b, _) = from_delivery_status(ds);
         assert_eq!(b.recipients, vec!["slow@example.com".to_string()]);
         assert!(!b.permanent);
     }

@@ -178,6 +178,18 @@ fn bounces_in_other_mtas_wording_name_their_recipients() {
             "The following address failed:\r\n\r\n  \u{1f408}@customer.example\r\n",
             "\u{1f408}@customer.example",
         ),
+        (
+            "Your message\r\n\r\n  To: support@shop.example\r\n\r\ndid not reach the following recipient(s):\r\n\r\ngone@customer.example on Thu, 29 Apr 2010 23:34:45 +0900\r\n    The recipient name is not recognized\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "did not reach the following recipient(s):\r\n\r\nc=US;a= ;p=ACME;o=Mail;dda:SMTP=gone@customer.example; on Fri, 4 Oct 2002\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "Unable to deliver message to the following address(es).\r\n\r\n<gone@customer.example>:\r\nSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\r\n",
+            "gone@customer.example",
+        ),
     ] {
         let (verdict, recipients) = screened(&format!("{head}{body}"));
         assert_eq!(verdict, bounce, "{body}");
