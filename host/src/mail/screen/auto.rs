@@ -16,7 +16,7 @@ fn re(pattern: &str) -> Regex {
 /// Out-of-office and auto-reply subjects in many languages.
 static OOO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(^\s*(auto|autoreply|auto-reply|automatic reply|automatische antwort|réponse automatique|respuesta automática|risposta automatica|automatisch antwoord|resposta automática|automatiskt svar|automatisk svar|automaattinen vastaus|odpowiedź automatyczna|automatická odpověď|автоматический ответ|автоответ|автоматична відповідь|自動応答|自动回复|自動回覆|자동 회신|otomatik yanıt|automatikus válasz|αυτόματη απάντηση|răspuns automat)\s*[:：]|out of (the )?office|auto[- ]?reply|auto[- ]?respon(se|der|s)|automatic reply|automatische antwort|abwesenheitsnotiz|abwesenheitsmeldung|abwesenheit|ich bin (zurzeit |derzeit )?nicht im büro|réponse automatique|absence du bureau|je suis absent|respuesta automática|fuera de la oficina|risposta automatica|fuori ufficio|automatisch antwoord|afwezigheidsbericht|niet op kantoor|resposta automática|ausente do escritório|fora do escritório|automatiskt svar|frånvaromeddelande|frånvarande|automatisk svar|fraværsmelding|fravær|ikke på kontoret|automaattinen vastaus|poissaolo|lomalla|odpowiedź automatyczna|poza biurem|nieobecność|automatická odpověď|mimo kancelář|nepřítomnost|автоматический ответ|автоответ|нет на месте|вне офиса|в отпуске|автоматична відповідь|поза офісом|不在通知|自動応答|自動返信|自动回复|自動回覆|休假|자동 회신|부재중|부재 중|otomatik yanıt|ofis dışında|izindeyim|automatikus válasz|házon kívül|αυτόματη απάντηση|εκτός γραφείου|răspuns automat|vacation (reply|notice|message)|on vacation|away from (the )?office|away until)",
+        r"(?i)(^\s*(auto|autoreply|auto-reply|automatic reply|automatische antwort|réponse automatique|respuesta automática|risposta automatica|automatisch antwoord|resposta automática|automatiskt svar|automatisk svar|automaattinen vastaus|odpowiedź automatyczna|automatická odpověď|автоматический ответ|автоответ|автоматична відповідь|自動応答|自动回复|自動回覆|자동 회신|otomatik yanıt|automatikus válasz|αυτόματη απάντηση|răspuns automat)\s*[:：]|out of (the )?office|auto[- ]?reply|auto[- ]?respon(se|der|s)|automatic reply|automatische antwort|abwesenheitsnotiz|abwesenheitsmeldung|abwesenheit|ich bin (zurzeit |derzeit )?nicht im büro|réponse automatique|absence du bureau|je suis absent|respuesta automática|fuera de la oficina|risposta automatica|fuori ufficio|automatisch antwoord|afwezigheidsbericht|niet op kantoor|resposta automática|ausente do escritório|fora do escritório|automatiskt svar|frånvaromeddelande|frånvarande|automatisk svar|fraværsmelding|fravær|ikke på kontoret|automaattinen vastaus|poissaolo|lomalla|odpowiedź automatyczna|poza biurem|nieobecność|automatická odpověď|mimo kancelář|nepřítomnost|автоматический ответ|автоответ|нет на месте|вне офиса|в отпуске|автоматична відповідь|поза офісом|不在通知|自動応答|自動返信|自动回复|自動回覆|休假|자동 회신|부재중|부재 중|otomatik yanıt|ofis dışında|izindeyim|automatikus válasz|házon kívül|αυτόματη απάντηση|εκτός γραφείου|răspuns automat|vacation (reply|notice|message)|on vacation|away from (the )?office|away until|fuori sede|au(ß|ss)er haus|afwezig|frånvaro|не в офисе|autoodpowied[źz]|în afara biroului|absent du bureau|automaattivastaus|automatické odpovědi)",
     )
 });
 
@@ -196,6 +196,9 @@ mod tests {
             "自動応答: こんにちは",
             "自动回复: 你好",
             "AutoRespons :Nyaan?",
+            "Außer Haus: Ihre Anfrage",
+            "Afwezig tot maandag",
+            "Не в офисе до 5 мая",
         ] {
             assert!(OOO_SUBJECT.is_match(s), "{s}");
         }
