@@ -69,6 +69,9 @@ enum Role {
     Keep,
     Container,
     CutToEnd,
+    /// Hidden from the reader (Outlook's preview text): neither new text
+    /// nor history.
+    Hidden,
 }
 
 fn mail_config() -> Config<MailDecorator> {
@@ -166,17 +169,20 @@ fn role(node: &Handle) -> Role {
     {
         return Role::CutToEnd;
     }
-    if name == "div" {
-        let style: String = attr(node, "style")
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        // Outlook's rule above the "From: / Sent:" block of the quoted message.
-        if style.contains("border-top:solid#b5c4df") || style.contains("border-top:solid#e1e1e1") {
-            return Role::CutToEnd;
-        }
+    let style: String = attr(node, "style")
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if style.contains("display:none") || style.contains("mso-hide:all") {
+        return Role::Hidden;
+    }
+    // Outlook's rule above the "From: / Sent:" block of the quoted message.
+    if name == "div"
+        && (style.contains("border-top:solid#b5c4df") || style.contains("border-top:solid#e1e1e1"))
+    {
+        return Role::CutToEnd;
     }
     let container_class = class
         .split_whitespace()
@@ -203,6 +209,7 @@ fn walk(node: &Handle, removed: &mut Vec<Handle>, cids: &mut Vec<String>, depth:
             continue;
         }
         match role(&child) {
+            Role::Hidden => {}
             Role::Container => removed.push(child),
             Role::CutToEnd => {
                 removed.push(child);
@@ -242,6 +249,15 @@ fn collect_cids(node: &Handle, out: &mut Vec<String>, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_preview_text_is_neither_new_text_nor_history() {
+        let s = split(
+            "<div style=\"display:none;max-height:0;mso-hide:all\">preview of the reply</div><p>The real answer</p>",
+        );
+        assert_eq!(s.parts.new_text, "The real answer");
+        assert!(!s.parts.quoted_text.contains("preview"), "{s:?}");
+    }
 
     #[test]
     fn gmail_quote_container_is_cut() {

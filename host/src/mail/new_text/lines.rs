@@ -49,7 +49,7 @@ fn kind(line: &str) -> Kind {
 
 /// Splits a plain-text body into new text, quoted history and signature.
 pub(crate) fn split(text: &str) -> NewText {
-    let lines: Vec<String> = text.split('\n').map(clean).collect();
+    let lines = split_shared_attributions(text.split('\n').map(clean).collect());
     let mut kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
     mark_wrapped_quote_lines(&lines, &mut kinds);
     let mut in_quote = vec![false; lines.len()];
@@ -132,6 +132,22 @@ pub(crate) fn join_trimmed(lines: &[&str]) -> String {
     joined.trim_start().trim_end_matches('\n').to_string()
 }
 
+/// Puts an attribution that shares its line with the reply's own words on
+/// a line of its own, so the words stay new text.
+fn split_shared_attributions(lines: Vec<String>) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        match patterns::attribution_inside(&line) {
+            Some(at) => {
+                out.push(line[..at].trim_end_matches(['-', ' ', '\t']).to_string());
+                out.push(line[at..].to_string());
+            }
+            None => out.push(line),
+        }
+    }
+    out
+}
+
 /// Where history that was found at `start` really begins: a line above it
 /// that introduces it without looking like it on its own (an attribution
 /// without its colon, a short rule such as `====`) belongs to it, with the
@@ -165,7 +181,9 @@ fn mark_wrapped_quote_lines(lines: &[String], kinds: &mut [Kind]) {
             continue;
         }
         let above = lines[i - 1].trim_end();
-        let mid_sentence = !above.ends_with(['.', '!', '?', ':', ';', '>', '。', '！', '？']);
+        // Cut at the client's wrap width, mid-sentence.
+        let mid_sentence = above.chars().count() >= 60
+            && !above.ends_with(['.', '!', '?', ':', ';', '>', '。', '！', '？']);
         let lower = lines[i]
             .trim_start()
             .chars()
@@ -241,9 +259,12 @@ fn attribution_ending_at(
 ) -> Option<(usize, Attribution)> {
     let last = lines[end].trim_end();
     if !(last.ends_with(':') || last.ends_with('：')) {
-        // Without its colon only a whole one-line attribution counts.
-        return (patterns::attribution(last) == Attribution::Strong)
-            .then_some((end, Attribution::Strong));
+        // Without its colon only a whole one-line attribution counts, or
+        // one set between dashes ("---- John wrote ----").
+        let strength = patterns::attribution(last);
+        let counts = strength == Attribution::Strong
+            || (last.ends_with("--") && strength != Attribution::No);
+        return counts.then_some((end, strength));
     }
     let mut start = end;
     let mut best = patterns::attribution(last);
@@ -404,7 +425,7 @@ mod tests {
         },
         Case {
             name: "a quoted line the client wrapped stays quoted",
-            body: "Yes, Tuesday works.\n\nOn Mon, 2 Apr 2012 at 18:26, Shop <s@shop.example> wrote:\n> Could we deliver on Tuesday or would Wed\nnesday suit you better?\n> Regards\n",
+            body: "Yes, Tuesday works.\n\nOn Mon, 2 Apr 2012 at 18:26, Shop <s@shop.example> wrote:\n> We could deliver the replacement on Tuesday morning, or would Wed\nnesday suit you better?\n> Regards\n",
             new_text: "Yes, Tuesday works.",
             signature: "",
         },
@@ -436,6 +457,30 @@ mod tests {
             name: "a help desk's reply-above-this-line marker",
             body: "The second one, please.\n\n## Please type your reply above this line ##\n\nAgent wrote: which one?\n",
             new_text: "The second one, please.",
+            signature: "",
+        },
+        Case {
+            name: "the reply's words on the attribution's line stay new text",
+            body: "Thanks! On Wed, Apr 4, 2012 at 3:59 PM, bob@shop.example wrote:\n> Is it fixed?\n",
+            new_text: "Thanks!",
+            signature: "",
+        },
+        Case {
+            name: "an answer right under a short quoted line is the customer's",
+            body: "I agree with this part:\n> the sky is blue\nand I would add it is also big.\n",
+            new_text: "I agree with this part:\n\nand I would add it is also big.",
+            signature: "",
+        },
+        Case {
+            name: "an attribution between dashes",
+            body: "Sure.\n\n---- John Smith wrote ----\n\nCan you call me?\n",
+            new_text: "Sure.",
+            signature: "",
+        },
+        Case {
+            name: "a date and an address above a quote",
+            body: "Yes please.\n\n2011/4/7 Nathan <support@shop.example>\n> Shall we send it?\n",
+            new_text: "Yes please.",
             signature: "",
         },
         Case {

@@ -29,6 +29,11 @@ static WROTE: LazyLock<Regex> = LazyLock::new(|| {
 static ATTRIBUTION_START: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)^\s*(on|am|le|el|il|op|em|den|dne|w dniu|в|у|päivänä|der|the|po)\b"));
 
+/// An opening word of an attribution inside a line, after the reply's own
+/// words ("Thanks! On Wed, … wrote:").
+static ATTRIBUTION_WORD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[\s\-])(on|am|le|el|il|op|em|den|dne|w dniu)\s"));
+
 /// A date or time inside an attribution: `10:42`, `2014`, `26.06.2014`,
 /// `2020年`, `2020년`.
 static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
@@ -46,14 +51,14 @@ static EMAIL_LIKE: LazyLock<Regex> =
 /// forwarded message:".
 static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*[-=_*─—]{2,}\s*(original message|original e-?mail|forwarded message|forwarded e-?mail|ursprüngliche nachricht|original-?nachricht|weitergeleitete nachricht|message d'origine|message original|message transféré|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|mensagem original|mensagem encaminhada|ursprungligt meddelande|vidarebefordrat meddelande|oprindelig meddelelse|oprindelig besked|videresendt meddelelse|videresendt besked|opprinnelig melding|videresendt melding|alkuperäinen viesti|välitetty viesti|wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|původní zpráva|přeposlaná zpráva|pôvodná správa|исходное сообщение|пересылаемое сообщение|пересланное сообщение|оригинальное сообщение|оригінальне повідомлення|вихідне повідомлення|пересланий лист|переслане повідомлення|原始邮件|原始郵件|原邮件|转发的邮件|轉寄郵件|元のメッセージ|転送メッセージ|転送されたメッセージ|원본 메시지|전달된 메시지|orijinal mesaj|özgün ileti|iletilen ileti|eredeti üzenet|továbbított üzenet|mesaj original|mesaj redirecționat|αρχικό μήνυμα|προωθημένο μήνυμα|originalna poruka|izvirno sporočilo|originaal kiri|pradinis laiškas|oriģinālā vēstule|pesan asli|thư gốc|الرسالة الأصلية|رسالة معاد توجيهها|הודעה מקורית|הודעה שהועברה|ข้อความต้นฉบับ|ข้อความที่ส่งต่อ)\s*[-=_*─—]*\s*(?P<rest>.*)$",
+        r"(?i)^\s*[-=_*─—]{2,}\s*(original message|original e-?mail|reply message|antwort ?nachricht|forwarded message|forwarded e-?mail|ursprüngliche nachricht|original-?nachricht|weitergeleitete nachricht|message d'origine|message original|message transféré|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|origineel bericht|doorgestuurd bericht|mensagem original|mensagem encaminhada|ursprungligt meddelande|vidarebefordrat meddelande|oprindelig meddelelse|oprindelig besked|videresendt meddelelse|videresendt besked|opprinnelig melding|videresendt melding|alkuperäinen viesti|välitetty viesti|wiadomość oryginalna|oryginalna wiadomość|przekazana wiadomość|původní zpráva|přeposlaná zpráva|pôvodná správa|исходное сообщение|пересылаемое сообщение|пересланное сообщение|оригинальное сообщение|оригінальне повідомлення|вихідне повідомлення|пересланий лист|переслане повідомлення|原始邮件|原始郵件|原邮件|转发的邮件|轉寄郵件|元のメッセージ|転送メッセージ|転送されたメッセージ|원본 메시지|전달된 메시지|orijinal mesaj|özgün ileti|iletilen ileti|eredeti üzenet|továbbított üzenet|mesaj original|mesaj redirecționat|αρχικό μήνυμα|προωθημένο μήνυμα|originalna poruka|izvirno sporočilo|originaal kiri|pradinis laiškas|oriģinālā vēstule|pesan asli|thư gốc|الرسالة الأصلية|رسالة معاد توجيهها|הודעה מקורית|הודעה שהועברה|ข้อความต้นฉบับ|ข้อความที่ส่งต่อ)\s*[-=_*─—]*\s*(?P<rest>.*)$",
     )
 });
 
 /// Apple Mail and others: "Begin forwarded message:" in many languages.
 static FORWARD_INTRO: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|début du message transféré|inicio del mensaje reenviado|comienzo del mensaje reenviado|inizio messaggio inoltrato|begin doorgestuurd bericht|início da mensagem reencaminhada|início da mensagem encaminhada|vidarebefordrat brev|videresendt meddelelse|videresendt e-post|välitetty viesti|początek przekazywanej wiadomości|začátek přeposlané zprávy|начало переадресованного сообщения|пересылаемое сообщение|转发的邮件|以下為轉寄郵件|転送されたメッセージ|전달된 메시지|iletilen mesajın başlangıcı)\s*[:：]?\s*$",
+        r"(?i)^\s*(begin forwarded message|forwarded message|weitergeleitete nachricht|anfang der weitergeleiteten nachricht|début du message réexpédié|début du message transféré|inicio del mensaje reenviado|comienzo del mensaje reenviado|inizio messaggio inoltrato|begin doorgestuurd bericht|início da mensagem reencaminhada|início da mensagem encaminhada|vidarebefordrat brev|videresendt meddelelse|videresendt e-post|välitetty viesti|początek przekazywanej wiadomości|začátek přeposlané zprávy|начало переадресованного сообщения|пересылаемое сообщение|转发的邮件|以下為轉寄郵件|転送されたメッセージ|전달된 메시지|iletilen mesajın başlangıcı)\s*[:：]?\s*$",
     )
 });
 
@@ -217,7 +222,7 @@ static EXCUSE_TAIL: LazyLock<Regex> =
 
 static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(sent from (my )?\S.{0,40}|sent by \S.{0,40}|diese nachricht wurde (von|mit) .{1,60} gesendet\.?|sent with \S.{0,50}|sent via \S.{0,50}|sent using \S.{0,50}|get outlook for .{1,30}|download outlook for .{1,30}|sent from outlook.{0,30}|sent from yahoo mail.{0,30}|sent from mail for windows.{0,10}|sent on the go.{0,30}|sent from samsung.{0,40}|von meinem \S.{0,40}gesendet|gesendet von (meinem )?\S.{0,40}|outlook für \S{1,20} herunterladen|gesendet mit .{1,40}|envoyé de mon \S.{0,40}|envoyé depuis (mon )?\S.{0,40}|envoyé à partir de (mon )?\S.{0,40}|(obtenir|télécharger) outlook pour .{1,30}|enviado desde mi \S.{0,40}|enviado desde \S.{0,40}|enviado do (meu )?\S.{0,40}|enviado de meu \S.{0,40}|(obtener|descargar) outlook para .{1,30}|obter (o )?outlook para .{1,30}|inviato da(l mio)? \S.{0,40}|scarica outlook per .{1,30}|verzonden (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|verstuurd (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|outlook voor \S{1,20} downloaden|skickat från (min )?\S.{0,40}|(skaffa|hämta) outlook för .{1,30}|(hent|få) outlook (til|for) .{1,30}|sendt fra (min |mi )?\S.{0,40}|lähetetty \S.{0,40}(sta|stä|lla|llä)|wysłane z (mojego )?\S.{0,40}|wysłano z (mojego )?\S.{0,40}|odesláno z \S.{0,40}|odoslané z \S.{0,40}|отправлено с (моего )?\S.{0,40}|отправлено из \S.{0,40}|надіслано з \S.{0,40}|iphoneから送信|ipadから送信|android.{0,20}から送信|.{1,30}から送信$|发自我的\S{0,30}|從我的\s?\S{1,30}\s?傳送|发自\S{1,30}|.{1,20}에서 보냄$|.{1,30}'?(d[ae]n|t[ae]n) gönderildi$|.{1,30} cihazımdan gönderildi|saját \S{1,30} készülékről küldve|\S.{0,40}(ról|ről) küldve|trimis de pe \S.{0,40}|poslano (s|z|sa) \S.{0,40}|απεστάλη από \S.{0,40}|أرسلت من \S.{0,40}|ارسلت من \S.{0,40}|تم الإرسال من \S.{0,40}|נשלח מה\S.{0,40}|נשלח מ\S.{0,40}|đã gửi từ \S.{0,40}|dikirim dari \S.{0,40}|ส่งจาก \S.{0,40}|получить outlook для .{1,30}|pobierz (aplikację )?outlook.{0,40}|získat outlook pro .{1,30})\s*$",
+        r"(?i)^\s*(sent from (my )?\S.{0,40}|sent by \S.{0,40}|sent wirelessly (from|by|via) .{1,60}|envoyé sans fil (par|depuis) .{1,60}|diese nachricht wurde (von|mit) .{1,60} gesendet\.?|sent with \S.{0,50}|sent via \S.{0,50}|sent using \S.{0,50}|get outlook for .{1,30}|download outlook for .{1,30}|sent from outlook.{0,30}|sent from yahoo mail.{0,30}|sent from mail for windows.{0,10}|sent on the go.{0,30}|sent from samsung.{0,40}|von meinem \S.{0,40}gesendet|gesendet von (meinem )?\S.{0,40}|outlook für \S{1,20} herunterladen|gesendet mit .{1,40}|envoyé de mon \S.{0,40}|envoyé depuis (mon )?\S.{0,40}|envoyé à partir de (mon )?\S.{0,40}|(obtenir|télécharger) outlook pour .{1,30}|enviado desde mi \S.{0,40}|enviado desde \S.{0,40}|enviado do (meu )?\S.{0,40}|enviado de meu \S.{0,40}|(obtener|descargar) outlook para .{1,30}|obter (o )?outlook para .{1,30}|inviato da(l mio)? \S.{0,40}|scarica outlook per .{1,30}|verzonden (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|verstuurd (met|vanaf|vanuit|van|via) (mijn )?\S.{0,40}|outlook voor \S{1,20} downloaden|skickat från (min )?\S.{0,40}|(skaffa|hämta) outlook för .{1,30}|(hent|få) outlook (til|for) .{1,30}|sendt fra (min |mi )?\S.{0,40}|lähetetty \S.{0,40}(sta|stä|lla|llä)|wysłane z (mojego )?\S.{0,40}|wysłano z (mojego )?\S.{0,40}|odesláno z \S.{0,40}|odoslané z \S.{0,40}|отправлено с (моего )?\S.{0,40}|отправлено из \S.{0,40}|надіслано з \S.{0,40}|iphoneから送信|ipadから送信|android.{0,20}から送信|.{1,30}から送信$|发自我的\S{0,30}|從我的\s?\S{1,30}\s?傳送|发自\S{1,30}|.{1,20}에서 보냄$|.{1,30}'?(d[ae]n|t[ae]n) gönderildi$|.{1,30} cihazımdan gönderildi|saját \S{1,30} készülékről küldve|\S.{0,40}(ról|ről) küldve|trimis de pe \S.{0,40}|poslano (s|z|sa) \S.{0,40}|απεστάλη από \S.{0,40}|أرسلت من \S.{0,40}|ارسلت من \S.{0,40}|تم الإرسال من \S.{0,40}|נשלח מה\S.{0,40}|נשלח מ\S.{0,40}|đã gửi từ \S.{0,40}|dikirim dari \S.{0,40}|ส่งจาก \S.{0,40}|получить outlook для .{1,30}|pobierz (aplikację )?outlook.{0,40}|získat outlook pro .{1,30})\s*$",
     )
 });
 
@@ -328,6 +333,15 @@ pub(crate) fn attribution(block: &str) -> Attribution {
     if block.chars().count() > 400 {
         return Attribution::No;
     }
+    // "---- John Smith wrote ----": dashes around it instead of the colon
+    // set it apart as surely as a separator line.
+    let dashed = block.trim_matches('-').trim();
+    if dashed.len() + 4 <= block.len() && block.ends_with("--") && WROTE.is_match(dashed) {
+        return match attribution(&format!("{dashed}:")) {
+            Attribution::No => Attribution::No,
+            _ => Attribution::Strong,
+        };
+    }
     if !(block.ends_with(':') || block.ends_with('：')) {
         // Every line of a body comes here: the cheap test first.
         let strong = block.contains('@')
@@ -365,6 +379,36 @@ pub(crate) fn attribution(block: &str) -> Attribution {
     Attribution::No
 }
 
+/// Where an attribution starts inside a line that begins with the reply's
+/// own words: "Thanks! On Wed, Apr 4, 2012 at 3:59 PM, bob@x.org wrote:".
+pub(crate) fn attribution_inside(line: &str) -> Option<usize> {
+    let trimmed = line.trim_end();
+    if !(trimmed.ends_with(':') || trimmed.ends_with('：')) || !line.contains('@') {
+        return None;
+    }
+    ATTRIBUTION_WORD
+        .captures_iter(line)
+        .filter_map(|c| c.get(1).map(|m| m.start()))
+        .filter(|&at| at > 0)
+        .find(|&at| {
+            !line[..at]
+                .trim_matches(|c: char| c == '-' || c.is_whitespace())
+                .is_empty()
+                && attribution(&line[at..]) == Attribution::Strong
+        })
+}
+
+/// A name signed with a dash on the last line: "-roman", "-Lev.",
+/// "- Abhishek Kona". `spaced` tells whether a space follows the dash (then
+/// it could be the last item of a list).
+pub(crate) fn dash_name(line: &str) -> Option<bool> {
+    let caps = DASH_NAME.captures(line)?;
+    Some(caps.get(1).is_some_and(|m| !m.as_str().is_empty()))
+}
+
+static DASH_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*[-–—](\s?)\p{L}[\p{L}.'’]*(?:\s\p{L}[\p{L}.'’]*){0,2}\s*$"));
+
 /// True for a line right above quoted history that introduces it although
 /// it lacks the colon: "Am 20.06.24 um 16:20 schrieb ACME Support" (an
 /// opening word, a date or time, a verb of writing, no sentence end).
@@ -373,19 +417,23 @@ pub(crate) fn is_attribution_above_history(line: &str) -> bool {
     if attribution(line) != Attribution::No {
         return true;
     }
-    !line.ends_with(['.', '!', '?'])
-        && line.split_whitespace().count() <= 16
-        && ATTRIBUTION_START.is_match(line)
-        && DATE_LIKE.is_match(line)
-        && WROTE.is_match(line)
+    if line.ends_with(['.', '!', '?']) || !DATE_LIKE.is_match(line) {
+        return false;
+    }
+    let words = line.split_whitespace().count();
+    // "Am 20.06.24 um 16:20 schrieb ACME Support"
+    (words <= 16 && ATTRIBUTION_START.is_match(line) && WROTE.is_match(line))
+        // "2011/4/7 Nathan <support@example.com>"
+        || (words <= 10 && EMAIL_LIKE.is_match(line))
 }
 
-/// A link a client glued to its device line ("Get Outlook for iOS<https://aka.ms/…>").
-static TRAILING_LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\s*<https?://[^<>\s]*>\s*$"));
+/// A link a client glued into its device line ("Get Outlook for
+/// iOS<https://aka.ms/…>", "Sent from Mail<https://…> for Windows").
+static LINK: LazyLock<Regex> = LazyLock::new(|| re(r"\s*<https?://[^<>\s]*>"));
 
 /// True for a device or app signature line.
 pub(crate) fn is_mobile_signature(line: &str) -> bool {
-    let line = TRAILING_LINK.replace(line, "");
+    let line = LINK.replace_all(line, "");
     let line = EXCUSE_TAIL.replace(&line, "");
     // "(Sent from my phone)", "<<sent by Galaxy>>"
     let line = line
@@ -433,7 +481,9 @@ mod tests {
             &HEADER_KEY_INLINE,
             &MOBILE_SIGNATURE,
             &SIGN_OFF,
-            &TRAILING_LINK,
+            &LINK,
+            &ATTRIBUTION_WORD,
+            &DASH_NAME,
             &EXCUSE_TAIL,
             &REPLY_ABOVE,
         ] {
@@ -499,6 +549,17 @@ mod tests {
         assert!(!is_attribution_above_history(
             "Am 20.06. um 16:20 schrieb ich Ihnen schon einmal."
         ));
+        assert!(is_attribution_above_history(
+            "2011/4/7 Nathan Ivanov <support@example.com>"
+        ));
+        assert_eq!(
+            attribution("---- John Smith wrote ----"),
+            Attribution::Strong
+        );
+        assert_eq!(
+            attribution("------On 12/29/1987 17:32 PM, Julius Caesar wrote-----"),
+            Attribution::Strong
+        );
     }
 
     #[test]
@@ -513,6 +574,9 @@ mod tests {
             "-----Исходное сообщение-----",
             "------------------ 原始邮件 ------------------",
             "Begin forwarded message:",
+            "Forwarded message:",
+            "-----Reply Message-----",
+            "-----Antwort Nachricht-----",
         ] {
             assert!(is_separator(line), "{line}");
         }
@@ -602,6 +666,9 @@ mod tests {
             "(Sent from mobile device)",
             "<<sent by galaxy>>",
             "從我的 iPhone 傳送",
+            "Sent from Mail<https://go.microsoft.com/fwlink/?LinkId=550123> for Windows 10",
+            "Sent wirelessly from my BlackBerry device on the Bell network.",
+            "Envoyé sans fil par mon terminal mobile BlackBerry sur le réseau de Bell.",
         ] {
             assert!(is_mobile_signature(line), "{line}");
         }

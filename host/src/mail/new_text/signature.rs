@@ -64,6 +64,16 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
     {
         consider(k);
     }
+    // A name signed with a dash on the last line ("-roman"); with a space
+    // after the dash only when it is no list item.
+    if let [.., before, last] = non_blank[..] {
+        let list_above = lines[before].trim_start().starts_with(['-', '*', '•']);
+        match patterns::dash_name(lines[last]) {
+            Some(false) => consider(last),
+            Some(true) if !list_above => consider(last),
+            _ => {}
+        }
+    }
     // A sign-off, or a rule of underscores some clients put above the
     // signature, only opens one when something was written above it.
     for (pos, &k) in non_blank.iter().enumerate() {
@@ -132,6 +142,13 @@ mod tests {
             "",
             "a rule inside the text is not a signature"
         );
+    }
+
+    #[test]
+    fn a_name_signed_with_a_dash_is_the_signature_but_a_list_item_is_not() {
+        assert_eq!(run("Works for me.\n\n-roman").1, "-roman");
+        assert_eq!(run("Works for me.\n\n- Abhishek Kona").1, "- Abhishek Kona");
+        assert_eq!(run("I need:\n- apples\n- pears").1, "");
     }
 
     #[test]
