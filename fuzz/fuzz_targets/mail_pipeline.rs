@@ -2,7 +2,9 @@
 //! arbitrary bytes. Nothing may panic, and a reply composed to any parsed
 //! message must itself parse with the parent's id as In-Reply-To.
 //!
-//! Run: `cargo +nightly fuzz run mail_pipeline` from `fuzz/`.
+//! Run from `fuzz/`: `cargo +nightly fuzz run mail_pipeline`, or with the
+//! stable toolchain and no sanitizer:
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none -O mail_pipeline`.
 
 #![no_main]
 
