@@ -33,6 +33,34 @@ static BODY: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The subject of a forwarded message or a reply.
+static PASSED_ON_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^\s*(fwd?|fw|wg|tr|rv|i|enc|doorst|vb|re|aw|sv|vs|antw|odp|ynt)\s*:")
+});
+
+/// Wording of a report that gave up for good.
+static GAVE_UP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(this is a permanent error|i'?ve given up|i'?m not going to try again|giving up on|permanent fatal error)",
+    )
+});
+
+/// Wording of a delay notice: the MTA is still trying.
+static TEMPORARY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(temporary failure|delivery (is |has been )?delayed|is delayed|has been delayed|delayed for more than|will (continue|keep) (to )?try|still trying|not yet been delivered|^\s*delivery status notification: warning|warning: message .{0,40} delayed)",
+    )
+});
+
+/// An address in Amazon SES's `bouncedRecipients` JSON.
+static SES_RECIPIENT: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)\\?"emailAddress\\?"\s*:\s*\\?"([^"\\]+)\\?""#));
+
+/// A reason and the address it is about: "User mailbox exceeds allowed
+/// size: anna@customer.example".
+static REASON_THEN_ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^\s*[^:@<>]{3,60}:\s*<?(?P<a>[^\s<>@]+@[^\s<>]+?)>?\s*$"));
+
 /// Where the returned original message starts in a bounce body; recipients
 /// are only looked for above it.
 static RETURNED_MESSAGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -84,6 +112,16 @@ pub(crate) fn is_bounce(
         || mail.header("x-ms-exchange-message-is-ndr").is_some()
     {
         return true;
+    }
+    // A person forwarding a bounce or replying to one ("Fwd: Returned
+    // mail") is asking about it: only a machine's own subject counts.
+    let passed_on_by_person =
+        !system_sender && !null_sender && PASSED_ON_SUBJECT.is_match(&mail.subject);
+    if passed_on_by_person {
+        // Then only the bounce's wording in what was newly written makes
+        // it one (an MTA that answers with "RE: …" writes it there; a
+        // person asking quotes it).
+        return SUBJECT.is_match(&mail.subject) && BODY.is_match(report_area(&mail.body.new_text));
     }
     let subject = SUBJECT.is_match(&mail.subject);
     let sender = system_sender || null_sender || auto;
@@ -138,8 +176,15 @@ pub(crate) fn details(mail: &ParsedMail, exclude: &[String]) -> Bounce {
     recipients.retain(|r| !exclude.contains(r));
     dedupe(&mut recipients);
     let status = ENHANCED_STATUS.captures(report).map(|c| c[1].to_string());
-    let permanent = status.as_deref().is_none_or(|s| s.starts_with('5'))
-        && !mail.subject.to_lowercase().contains("delay");
+    // What the report says in words wins over a status code it quotes
+    // (qmail quotes the remote "450 4.2.2" and then gives up for good).
+    let permanent = if GAVE_UP.is_match(report) {
+        true
+    } else if TEMPORARY.is_match(report) || TEMPORARY.is_match(&mail.subject) {
+        false
+    } else {
+        status.as_deref().is_none_or(|s| s.starts_with('5'))
+    };
     Bounce {
         recipients,
         status,
@@ -229,6 +274,17 @@ fn address_of(value: &str) -> Option<String> {
 }
 
 fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
+    // Amazon SES sends its bounces as JSON (sometimes escaped inside JSON).
+    if report.contains("bouncedRecipients") {
+        let mut found: Vec<String> = SES_RECIPIENT
+            .captures_iter(report)
+            .filter_map(|c| ADDRESS.find(&c[1]).map(|m| m.as_str().to_lowercase()))
+            .collect();
+        found.retain(|a| !exclude.contains(a));
+        if !found.is_empty() {
+            return found;
+        }
+    }
     let mut found = Vec::new();
     for line in report.lines() {
         if let Some(c) = ADDRESS_LINE.captures(line) {
@@ -237,9 +293,17 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
             // followed by the reason ("addr [User unknown]", "addr: 550 …").
             let bracketed = line.trim_start().starts_with('<') && line.contains(">:")
                 || SMTP_CODE.is_match(line.trim_start());
-            // Exchange lists "addr on Thu, 29 Apr 2010 …" under "did not reach".
+            // OpenSMTPD: "addr: Domain does not exist".
+            let colon_after = c
+                .name("a")
+                .is_some_and(|a| line[a.end()..].trim_start().starts_with(':'))
+                && line
+                    .trim_start()
+                    .starts_with(|ch: char| ch.is_alphanumeric());
             let with_reason = rest.starts_with(['[', '('])
+                || (colon_after && !rest.is_empty())
                 || SMTP_REPLY.is_match(rest)
+                // Exchange lists "addr on Thu, 29 Apr 2010 …" under "did not reach".
                 || (rest.starts_with("on ") && rest.chars().any(|c| c.is_ascii_digit()));
             let address = c.name("a").and_then(|m| ADDRESS.find(m.as_str()));
             if let Some(a) = address.filter(|_| rest.is_empty() || bracketed || with_reason) {
@@ -251,6 +315,17 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
     if found.is_empty() {
         for c in RECIPIENT_SENTENCE.captures_iter(report) {
             if let Some(a) = c.name("a").and_then(|m| ADDRESS.find(m.as_str())) {
+                found.push(a.as_str().to_lowercase());
+            }
+        }
+        found.retain(|a| !exclude.contains(a) && !is_system_address(a));
+    }
+    if found.is_empty() {
+        for line in report.lines() {
+            if let Some(a) = REASON_THEN_ADDRESS
+                .captures(line)
+                .and_then(|c| ADDRESS.find(c.name("a").map_or("", |m| m.as_str())))
+            {
                 found.push(a.as_str().to_lowercase());
             }
         }

@@ -190,10 +190,48 @@ fn bounces_in_other_mtas_wording_name_their_recipients() {
             "Unable to deliver message to the following address(es).\r\n\r\n<gone@customer.example>:\r\nSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\r\n",
             "gone@customer.example",
         ),
+        (
+            "An error has occurred while attempting to deliver a message for\r\nthe following list of recipients:\r\n\r\ngone@customer.example: Domain does not exist\r\n",
+            "gone@customer.example",
+        ),
+        (
+            "This message was undeliverable.\r\n\r\nUser mailbox exceeds allowed size: full@customer.example\r\n",
+            "full@customer.example",
+        ),
+        (
+            "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bouncedRecipients\":[{\"emailAddress\":\"gone@customer.example\",\"status\":\"5.1.1\"}]}}\r\n\r\nTo unsubscribe: https://sns.example/?Endpoint=support@shop.example\r\n",
+            "gone@customer.example",
+        ),
     ] {
         let (verdict, recipients) = screened(&format!("{head}{body}"));
         assert_eq!(verdict, bounce, "{body}");
         assert_eq!(recipients, vec![recipient.to_string()], "{body}");
+    }
+}
+
+#[test]
+fn a_person_forwarding_a_bounce_asks_about_it_and_is_answered() {
+    let raw = "From: Anna <anna@customer.example>\r\nTo: support@shop.example\r\nSubject: Fwd: Returned mail: see transcript for details\r\n\r\nWhy did this bounce?\r\n\r\nBegin forwarded message:\r\n\r\n> The original message was received at Mon, 2 Apr 2012\r\n> ----- The following addresses had permanent fatal errors -----\r\n> <gone@elsewhere.example>\r\n";
+    assert_eq!(screened(raw).0, Verdict::Reply);
+    // An MTA answering with "RE: …" still writes the bounce itself.
+    let mta = "From: gateway@relay.example\r\nTo: support@shop.example\r\nSubject: RE: Your order : undeliverable\r\n\r\nYour message could not be delivered to\r\ngone@customer.example\r\n";
+    assert_eq!(
+        screened(mta).0,
+        Verdict::Skip(SkipReason::DeliveryStatusNotification)
+    );
+}
+
+#[test]
+fn the_report_s_words_decide_whether_a_failure_is_permanent() {
+    let gave_up = "From: MAILER-DAEMON@mx.carrier.example\r\nTo: support@shop.example\r\nSubject: failure notice\r\n\r\nHi. This is the qmail-send program at mx.carrier.example.\r\nI'm afraid I wasn't able to deliver your message to the following addresses.\r\nThis is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n<full@customer.example>:\r\nRemote host said: 450 4.2.2 Mailbox full\r\n";
+    let delayed = "From: MAILER-DAEMON@mx.carrier.example\r\nTo: support@shop.example\r\nSubject: Delivery status notification: warning\r\n\r\nA message is delayed for more than 10 minutes for the following\r\nlist of recipients:\r\n\r\nslow@customer.example: Network error on destination MXs\r\n\r\nPlease note that this is only a temporary failure report.\r\n";
+    for (raw, permanent) in [(gave_up, true), (delayed, false)] {
+        let mail = parse(raw.as_bytes(), &ParseLimits::default()).unwrap_or_default();
+        let bounce = screen(&mail, &["support@shop.example".to_string()])
+            .bounce
+            .expect("a bounce");
+        assert_eq!(bounce.permanent, permanent, "{raw}");
+        assert_eq!(bounce.recipients.len(), 1, "{raw}");
     }
 }
 
