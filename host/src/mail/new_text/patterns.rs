@@ -409,6 +409,19 @@ pub(crate) fn dash_name(line: &str) -> Option<bool> {
 static DASH_NAME: LazyLock<Regex> =
     LazyLock::new(|| re(r"^\s*[-–—](\s?)\p{L}[\p{L}.'’]*(?:\s\p{L}[\p{L}.'’]*){0,2}\s*$"));
 
+/// A line of contact details: a phone or fax number, an address, a web
+/// site, a labelled company number ("IBAN …", "VAT …"), an inline image.
+static CONTACT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(\+?\d[\d ().-]{6,}\d|[^\s<>()]+@[^\s<>()]+\.[a-z]{2,}|https?://|\bwww\.|^\W*(tel|tél|phone|telefon|telefono|teléfono|fax|mobile|mob|cell|handy|m|t|f|e|w|web|email|e-mail|iban|bic|swift|kvk|btw|vat|ust-?id(nr)?|siret|cif|nif|p\.?iva|address|adresse|skype)\b\W*[:.]?\s|\[image:)",
+    )
+});
+
+/// True for a line of contact details (see [`CONTACT_LINE`]).
+pub(crate) fn is_contact_line(line: &str) -> bool {
+    line.chars().count() <= 100 && CONTACT_LINE.is_match(line)
+}
+
 /// True for a line right above quoted history that introduces it although
 /// it lacks the colon: "Am 20.06.24 um 16:20 schrieb ACME Support" (an
 /// opening word, a date or time, a verb of writing, no sentence end).
@@ -484,6 +497,7 @@ mod tests {
             &LINK,
             &ATTRIBUTION_WORD,
             &DASH_NAME,
+            &CONTACT_LINE,
             &EXCUSE_TAIL,
             &REPLY_ABOVE,
         ] {

@@ -18,6 +18,12 @@ const MOBILE_SIGNATURE_TAIL: usize = 6;
 const MAX_SIGN_OFF_TAIL: usize = 5;
 /// Longest line inside a sign-off block.
 const MAX_SIGN_OFF_LINE: usize = 60;
+/// Longest contact block without a sign-off or delimiter, in non-blank lines.
+const MAX_CONTACT_BLOCK: usize = 12;
+/// Lines of contact details that make a block at the end a signature.
+const MIN_CONTACT_LINES: usize = 2;
+/// A name or title line inside a contact block: this short at most.
+const MAX_NAME_LINE: usize = 40;
 
 /// Splits new lines into (new text, signature). When there is a signature
 /// the new text ends with a line break, so the two concatenate back into
@@ -64,6 +70,9 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
     {
         consider(k);
     }
+    if let Some(k) = contact_block_start(lines, &non_blank) {
+        consider(k);
+    }
     // A name signed with a dash on the last line ("-roman"); with a space
     // after the dash only when it is no list item.
     if let [.., before, last] = non_blank[..] {
@@ -92,6 +101,32 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
         }
     }
     best
+}
+
+/// Where a block of contact details at the end begins: name and title
+/// lines, phone, address, web site ("Karen Green / Designer / Tel: … /
+/// www.…"), with at least two lines of contact details and no sign-off or
+/// delimiter above it. A block that a line ending in a colon introduces is
+/// the message itself ("Please ship to:").
+fn contact_block_start(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
+    let mut start = None;
+    let mut contacts = 0;
+    for (taken, &i) in non_blank.iter().rev().enumerate() {
+        let line = lines[i].trim().trim_matches(['*', '_']);
+        let contact = patterns::is_contact_line(line);
+        let name_like = line.chars().count() <= MAX_NAME_LINE
+            && line.split_whitespace().count() <= 6
+            && !line.ends_with(['.', '?', '!', ':', ',']);
+        if taken == MAX_CONTACT_BLOCK || !(contact || name_like) {
+            break;
+        }
+        contacts += usize::from(contact);
+        start = Some(i);
+    }
+    let start = start?;
+    let above = non_blank.iter().rev().find(|&&i| i < start)?;
+    (contacts >= MIN_CONTACT_LINES && !lines[*above].trim_end().ends_with([':', '：']))
+        .then_some(start)
 }
 
 #[cfg(test)]
@@ -149,6 +184,24 @@ mod tests {
         assert_eq!(run("Works for me.\n\n-roman").1, "-roman");
         assert_eq!(run("Works for me.\n\n- Abhishek Kona").1, "- Abhishek Kona");
         assert_eq!(run("I need:\n- apples\n- pears").1, "");
+    }
+
+    #[test]
+    fn a_contact_block_at_the_end_is_the_signature() {
+        let body = "Yes, that works.\n\n*Richard Lindhout* | *Owner*\n*Call me +31 6 22 22 22 22*\n\nMain Street 2, 4694EG Town\n\n*IBAN    NL93 BANK 0000 1111 22*\n*WEB     example.nl <https://example.nl/>*";
+        assert_eq!(run(body).0, "Yes, that works.\n");
+        let shipping = "Please ship it to:\nAnna Berg\nMain Street 5\n12345 Berlin\nPhone: +49 30 1234567\nanna@customer.example";
+        assert_eq!(
+            run(shipping).1,
+            "",
+            "an address the customer gives is the message"
+        );
+        let short = "Call me back on +49 30 1234567\nor write to anna@customer.example";
+        assert_eq!(
+            run(short).1,
+            "",
+            "nothing above it: the block is the message"
+        );
     }
 
     #[test]
