@@ -417,6 +417,18 @@ static CONTACT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The opening of a confidentiality notice in several languages.
+static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^\W*(the (content|contents|information) (of|in|contained in) this (e-?mail|message)|this (e-?mail|message|communication)\b.{0,60}\b(is|are|may be|contains?) (strictly )?(confidential|privileged|intended)|confidentiality (notice|note|statement)|disclaimer\b|diese (e-?mail|nachricht)\b.{0,60}\bvertraulich|ce (message|courriel|mail)\b.{0,80}\bconfidenti|este (mensaje|correo)\b.{0,80}\bconfidencial|(questo messaggio|le informazioni contenute in questo messaggio)\b.{0,80}\briservat|(dit|deze) (e-?mail|bericht)\b.{0,80}\bvertrouwelijk)",
+    )
+});
+
+/// True for the first line of a confidentiality notice.
+pub(crate) fn is_disclaimer_start(line: &str) -> bool {
+    DISCLAIMER.is_match(line)
+}
+
 /// True for a line of contact details (see [`CONTACT_LINE`]).
 pub(crate) fn is_contact_line(line: &str) -> bool {
     line.chars().count() <= 100 && CONTACT_LINE.is_match(line)
@@ -498,6 +510,7 @@ mod tests {
             &ATTRIBUTION_WORD,
             &DASH_NAME,
             &CONTACT_LINE,
+            &DISCLAIMER,
             &EXCUSE_TAIL,
             &REPLY_ABOVE,
         ] {

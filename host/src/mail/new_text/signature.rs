@@ -18,6 +18,8 @@ const MOBILE_SIGNATURE_TAIL: usize = 6;
 const MAX_SIGN_OFF_TAIL: usize = 5;
 /// Longest line inside a sign-off block.
 const MAX_SIGN_OFF_LINE: usize = 60;
+/// Longest line of a mailing list's footer under its rule of underscores.
+const MAX_FOOTER_LINE: usize = 90;
 /// Longest contact block without a sign-off or delimiter, in non-blank lines.
 const MAX_CONTACT_BLOCK: usize = 12;
 /// Lines of contact details that make a block at the end a signature.
@@ -70,7 +72,11 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
     {
         consider(k);
     }
-    if let Some(k) = contact_block_start(lines, &non_blank) {
+    // A confidentiality notice closing the mail.
+    if let Some(&k) = non_blank
+        .iter()
+        .find(|&&i| i != first_text && patterns::is_disclaimer_start(lines[i]))
+    {
         consider(k);
     }
     // A name signed with a dash on the last line ("-roman"); with a space
@@ -91,16 +97,35 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
             continue;
         }
         let tail = &non_blank[pos + 1..];
+        // A list's footer under its rule carries the list's address.
+        let longest = if patterns::is_underscore_rule(lines[k]) {
+            MAX_FOOTER_LINE
+        } else {
+            MAX_SIGN_OFF_LINE
+        };
         if tail.len() <= MAX_SIGN_OFF_TAIL
             && tail
                 .iter()
-                .all(|&i| lines[i].trim().chars().count() <= MAX_SIGN_OFF_LINE)
+                .all(|&i| lines[i].trim().chars().count() <= longest)
         {
             consider(k);
             break;
         }
     }
-    best
+    // Whatever ends the mail, a contact block or a name signed with a dash
+    // right above it belongs to the signature too.
+    let end = best.unwrap_or(lines.len());
+    let above: Vec<usize> = non_blank.iter().copied().filter(|&i| i < end).collect();
+    let extended = contact_block_start(lines, &above).or(match above[..] {
+        [_, .., last] if best.is_some() && patterns::dash_name(lines[last]) == Some(false) => {
+            Some(last)
+        }
+        _ => None,
+    });
+    match (best, extended) {
+        (Some(b), Some(k)) => Some(b.min(k)),
+        (b, k) => b.or(k),
+    }
 }
 
 /// Where a block of contact details at the end begins: name and title
@@ -202,6 +227,20 @@ mod tests {
             "",
             "nothing above it: the block is the message"
         );
+    }
+
+    #[test]
+    fn a_confidentiality_notice_and_the_contact_block_above_it_are_the_signature() {
+        let body = "Please send it on Monday.\n\nKaren Green\nDesigner\nTel: +44 20 7946 0000\nkaren@studio.example\nwww.studio.example\n\nThe content of this email is confidential and intended for the recipient specified in message only. It is strictly forbidden to share any part of this message with any third party.";
+        let (new_text, signature) = run(body);
+        assert_eq!(new_text, "Please send it on Monday.\n");
+        assert!(signature.starts_with("Karen Green"), "{signature}");
+    }
+
+    #[test]
+    fn a_name_signed_with_a_dash_above_a_list_footer_is_the_signature() {
+        let body = "It works now.\n\n-Abhishek\n\n___________________________\nusers mailing list\nusers@lists.example.org\nhttp://lists.example.org/mailman/listinfo/users_lists.example.org";
+        assert_eq!(run(body).0, "It works now.\n");
     }
 
     #[test]
