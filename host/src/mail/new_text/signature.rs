@@ -18,6 +18,8 @@ const MOBILE_SIGNATURE_TAIL: usize = 6;
 const MAX_SIGN_OFF_TAIL: usize = 5;
 /// Longest line inside a sign-off block.
 const MAX_SIGN_OFF_LINE: usize = 60;
+/// How close to the end a confidentiality notice starts, in non-blank lines.
+const MAX_NOTICE_TAIL: usize = 25;
 /// Longest line of a mailing list's footer under its rule of underscores.
 const MAX_FOOTER_LINE: usize = 90;
 /// Longest contact block without a sign-off or delimiter, in non-blank lines.
@@ -73,7 +75,8 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
         consider(k);
     }
     // A confidentiality notice closing the mail.
-    if let Some(&k) = non_blank
+    let notice_from = non_blank.len().saturating_sub(MAX_NOTICE_TAIL);
+    if let Some(&k) = non_blank[notice_from..]
         .iter()
         .find(|&&i| i != first_text && patterns::is_disclaimer_start(lines[i]))
     {
