@@ -273,30 +273,58 @@ fn address_of(value: &str) -> Option<String> {
     ADDRESS.find(value).map(|m| m.as_str().to_lowercase())
 }
 
+/// The failed recipients the text of a bounce names: the ways MTAs write
+/// them are tried most specific first, and the first that names anyone
+/// (other than us and the mail system) wins.
 fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
-    // Amazon SES sends its bounces as JSON (sometimes escaped inside JSON).
-    if report.contains("bouncedRecipients") {
-        let mut found: Vec<String> = SES_RECIPIENT
-            .captures_iter(report)
-            .filter_map(|c| ADDRESS.find(&c[1]).map(|m| m.as_str().to_lowercase()))
-            .collect();
-        found.retain(|a| !exclude.contains(a));
-        if !found.is_empty() {
-            return found;
-        }
+    const FINDERS: [fn(&str) -> Vec<String>; 4] = [
+        ses_recipients,
+        address_lines,
+        recipient_sentences,
+        reasons_then_addresses,
+    ];
+    FINDERS
+        .iter()
+        .map(|find| {
+            let mut found = find(report);
+            found.retain(|a| !exclude.contains(a) && !is_system_address(a));
+            found.truncate(50);
+            found
+        })
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
+}
+
+/// The first address in `text`, lower-cased.
+fn address_in(text: &str) -> Option<String> {
+    ADDRESS.find(text).map(|m| m.as_str().to_lowercase())
+}
+
+/// Amazon SES sends its bounces as JSON (sometimes escaped inside JSON).
+fn ses_recipients(report: &str) -> Vec<String> {
+    if !report.contains("bouncedRecipients") {
+        return Vec::new();
     }
-    let mut found = Vec::new();
-    for line in report.lines() {
-        if let Some(c) = ADDRESS_LINE.captures(line) {
+    SES_RECIPIENT
+        .captures_iter(report)
+        .filter_map(|c| address_in(&c[1]))
+        .collect()
+}
+
+/// Lines that start with the address: "<addr>: host said ...", an address
+/// alone on its line, or one followed by the reason ("addr [User
+/// unknown]", "addr: 550 …", "554 <addr>... 550 Host unknown").
+fn address_lines(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .filter_map(|line| {
+            let c = ADDRESS_LINE.captures(line)?;
+            let a = c.name("a")?;
             let rest = c.name("rest").map_or("", |m| m.as_str());
-            // "<addr>: host said ...", an address alone on its line, or one
-            // followed by the reason ("addr [User unknown]", "addr: 550 …").
             let bracketed = line.trim_start().starts_with('<') && line.contains(">:")
                 || SMTP_CODE.is_match(line.trim_start());
             // OpenSMTPD: "addr: Domain does not exist".
-            let colon_after = c
-                .name("a")
-                .is_some_and(|a| line[a.end()..].trim_start().starts_with(':'))
+            let colon_after = line[a.end()..].trim_start().starts_with(':')
                 && line
                     .trim_start()
                     .starts_with(|ch: char| ch.is_alphanumeric());
@@ -305,34 +333,27 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
                 || SMTP_REPLY.is_match(rest)
                 // Exchange lists "addr on Thu, 29 Apr 2010 …" under "did not reach".
                 || (rest.starts_with("on ") && rest.chars().any(|c| c.is_ascii_digit()));
-            let address = c.name("a").and_then(|m| ADDRESS.find(m.as_str()));
-            if let Some(a) = address.filter(|_| rest.is_empty() || bracketed || with_reason) {
-                found.push(a.as_str().to_lowercase());
-            }
-        }
-    }
-    found.retain(|a| !exclude.contains(a) && !is_system_address(a));
-    if found.is_empty() {
-        for c in RECIPIENT_SENTENCE.captures_iter(report) {
-            if let Some(a) = c.name("a").and_then(|m| ADDRESS.find(m.as_str())) {
-                found.push(a.as_str().to_lowercase());
-            }
-        }
-        found.retain(|a| !exclude.contains(a) && !is_system_address(a));
-    }
-    if found.is_empty() {
-        for line in report.lines() {
-            if let Some(a) = REASON_THEN_ADDRESS
-                .captures(line)
-                .and_then(|c| ADDRESS.find(c.name("a").map_or("", |m| m.as_str())))
-            {
-                found.push(a.as_str().to_lowercase());
-            }
-        }
-        found.retain(|a| !exclude.contains(a) && !is_system_address(a));
-    }
-    found.truncate(50);
-    found
+            (rest.is_empty() || bracketed || with_reason)
+                .then(|| address_in(a.as_str()))
+                .flatten()
+        })
+        .collect()
+}
+
+/// Sentences naming the recipient ("Your message to X couldn't be delivered").
+fn recipient_sentences(report: &str) -> Vec<String> {
+    RECIPIENT_SENTENCE
+        .captures_iter(report)
+        .filter_map(|c| address_in(c.name("a")?.as_str()))
+        .collect()
+}
+
+/// "User mailbox exceeds allowed size: anna@customer.example".
+fn reasons_then_addresses(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .filter_map(|line| address_in(REASON_THEN_ADDRESS.captures(line)?.name("a")?.as_str()))
+        .collect()
 }
 
 fn is_system_address(addr: &str) -> bool {
