@@ -153,21 +153,22 @@ fn split_shared_attributions(lines: Vec<String>) -> Vec<String> {
 /// without its colon, a short rule such as `====`) belongs to it, with the
 /// blank lines around it.
 fn lines_above_history(lines: &[String], kinds: &[Kind], start: usize) -> usize {
-    let mut first = start;
+    let mut start = start;
+    let mut probe = start;
     let mut blanks = 0;
-    while first > 0 {
-        let above = first - 1;
-        match kinds[above] {
+    while probe > 0 {
+        probe -= 1;
+        match kinds[probe] {
             Kind::Blank if blanks < 1 => blanks += 1,
             Kind::Text
-                if patterns::is_short_rule(&lines[above])
-                    || patterns::is_attribution_above_history(&lines[above]) =>
+                if patterns::is_short_rule(&lines[probe])
+                    || patterns::is_attribution_above_history(&lines[probe]) =>
             {
-                return lines_above_history(lines, kinds, above);
+                start = probe;
+                blanks = 0;
             }
             _ => break,
         }
-        first = above;
     }
     start
 }

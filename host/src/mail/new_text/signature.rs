@@ -82,16 +82,6 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
     {
         consider(k);
     }
-    // A name signed with a dash on the last line ("-roman"); with a space
-    // after the dash only when it is no list item.
-    if let [.., before, last] = non_blank[..] {
-        let list_above = lines[before].trim_start().starts_with(['-', '*', '•']);
-        match patterns::dash_name(lines[last]) {
-            Some(false) => consider(last),
-            Some(true) if !list_above => consider(last),
-            _ => {}
-        }
-    }
     // A sign-off, or a rule of underscores some clients put above the
     // signature, only opens one when something was written above it.
     for (pos, &k) in non_blank.iter().enumerate() {
@@ -115,19 +105,28 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
             break;
         }
     }
-    // Whatever ends the mail, a contact block or a name signed with a dash
-    // right above it belongs to the signature too.
+    // Whatever ends the mail, or sits right above its signature: a block
+    // of contact details, or a name signed with a dash.
     let end = best.unwrap_or(lines.len());
     let above: Vec<usize> = non_blank.iter().copied().filter(|&i| i < end).collect();
-    let extended = contact_block_start(lines, &above).or(match above[..] {
-        [_, .., last] if best.is_some() && patterns::dash_name(lines[last]) == Some(false) => {
-            Some(last)
-        }
-        _ => None,
-    });
+    let extended = contact_block_start(lines, &above).or_else(|| dash_signed(lines, &above));
     match (best, extended) {
         (Some(b), Some(k)) => Some(b.min(k)),
         (b, k) => b.or(k),
+    }
+}
+
+/// The last of `non_blank` when it is a name signed with a dash ("-roman",
+/// "- Abhishek Kona"); with a space after the dash only when it is not the
+/// last item of a list, and never the only line.
+fn dash_signed(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
+    let [.., before, last] = non_blank[..] else {
+        return None;
+    };
+    let list_above = lines[before].trim_start().starts_with(['-', '*', '•']);
+    match patterns::dash_name(lines[last])? {
+        true if list_above => None,
+        _ => Some(last),
     }
 }
 

@@ -99,10 +99,9 @@ impl Steps {
             if mail.is_none() && reads_mail(message.state) {
                 match self.parse(&message).await? {
                     Ok(parsed) => {
-                        _customer_turn = match ticket.take() {
-                            Some(ticket) => self.customer_turn(&message, &parsed, ticket).await,
-                            None => None,
-                        };
+                        if let Some(ticket) = ticket.take() {
+                            _customer_turn = self.customer_turn(&message, &parsed, ticket).await;
+                        }
                         mail = Some(parsed);
                     }
                     Err(unreadable) => {
