@@ -73,6 +73,20 @@ check_interval = 1
     (dovecot, relay, config)
 }
 
+/// Delivers a question from the customer to the bot's mailbox and returns
+/// the first reply, which must answer it in its thread.
+async fn ask(dovecot: &Dovecot, subject: &str, message_id: &str, body: &str) -> Vec<u8> {
+    let question = customer_mail(CUSTOMER, BOT, subject, message_id, body);
+    dovecot.deliver(BOT, &question).await;
+    let reply = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await.remove(0);
+    assert_eq!(
+        header(&reply, "In-Reply-To"),
+        Some(format!("<{message_id}>")),
+        "the reply answers {message_id}"
+    );
+    reply
+}
+
 #[tokio::test]
 async fn a_customer_mail_is_answered_in_the_thread_and_a_follow_up_joins_the_session() {
     let (dovecot, _relay, config) = mailbox_world().await;
@@ -185,19 +199,13 @@ async fn mail_someone_else_already_read_is_left_alone() {
     dovecot.mark_seen(BOT, uid).await;
 
     let host = Host::start(&config).await;
-    let unread = customer_mail(
-        CUSTOMER,
-        BOT,
+    ask(
+        &dovecot,
         "New question",
         "new@example.net",
         "Do you ship to Norway?",
-    );
-    dovecot.deliver(BOT, &unread).await;
-    let replies = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await;
-    assert_eq!(
-        header(&replies[0], "In-Reply-To").as_deref(),
-        Some("<new@example.net>")
-    );
+    )
+    .await;
     // Several polls later, the read message is still untouched.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let messages = host.messages(BOT).await;
@@ -285,15 +293,13 @@ fn bounce_of(original: &[u8]) -> Vec<u8> {
 async fn an_auto_reply_and_a_bounce_get_no_answer_and_the_bounce_pauses_the_bot() {
     let (dovecot, _relay, config) = mailbox_world().await;
     let host = Host::start(&config).await;
-    let question = customer_mail(
-        CUSTOMER,
-        BOT,
+    let reply = ask(
+        &dovecot,
         "Where is my order?",
         "q1@example.net",
         "Where is order 42?",
-    );
-    dovecot.deliver(BOT, &question).await;
-    let reply = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await.remove(0);
+    )
+    .await;
 
     dovecot.deliver(BOT, &out_of_office()).await;
     dovecot.deliver(BOT, &bounce_of(&reply)).await;
@@ -350,19 +356,13 @@ async fn a_failing_mailbox_is_reported_while_the_others_are_answered() {
     assert!(config.contains("bot-secret,wrong"), "{config}");
     let host = Host::start(&config).await;
 
-    let question = customer_mail(
-        CUSTOMER,
-        BOT,
+    ask(
+        &dovecot,
         "Opening hours",
         "h1@example.net",
         "When are you open?",
-    );
-    dovecot.deliver(BOT, &question).await;
-    let replies = dovecot.wait_for_messages(CUSTOMER, 1, WAIT).await;
-    assert_eq!(
-        header(&replies[0], "In-Reply-To").as_deref(),
-        Some("<h1@example.net>")
-    );
+    )
+    .await;
 
     // Each mailbox of the channel has its own record: the failing one is
     // in error, naming the protocol and no secret; the other runs.
