@@ -7,7 +7,7 @@
 //! rule of underscores followed by a few short lines.
 
 use crate::mail::new_text::lines::join_trimmed;
-use crate::mail::new_text::patterns;
+use crate::mail::new_text::patterns::{self, DashName};
 
 /// Longest signature after a `-- ` delimiter, in non-blank lines; past this
 /// the dashes are more likely part of the text.
@@ -125,7 +125,7 @@ fn dash_signed(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
     };
     let list_above = lines[before].trim_start().starts_with(['-', '*', '•']);
     match patterns::dash_name(lines[last])? {
-        true if list_above => None,
+        DashName::Spaced if list_above => None,
         _ => Some(last),
     }
 }

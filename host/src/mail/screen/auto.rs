@@ -1,6 +1,7 @@
 //! Header and subject signals of machine-sent mail: RFC 3834
 //! `Auto-Submitted`, `Precedence`, list headers, the vendor headers of
-//! auto-responders, system senders and out-of-office subjects.
+//! auto-responders, system senders, out-of-office subjects, complaint reports
+//! and read receipts.
 
 use std::sync::LazyLock;
 
@@ -20,10 +21,15 @@ static OOO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// Local parts of senders that never read replies.
+/// Local parts of the mail system's own addresses, which send bounces and
+/// are never a failed recipient.
+static MAIL_SYSTEM_LOCAL_PART: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)^(mailer[-_]?daemon|mail[-_]?daemon|post[-_]?master)([-+._].*)?$"));
+
+/// Local parts of other senders that never read replies.
 static SYSTEM_LOCAL_PART: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^(mailer[-_]?daemon|mail[-_]?daemon|post[-_]?master|no[-_.]?reply|mailman|majordomo|listserv|list[-_]?serv|owner-.+|.+-(owner|request|bounces?)|do[-_.]?not[-_.]?reply|dont[-_.]?reply|bounces?|auto[-_]?reply|auto[-_]?responder|autoresponder|mail[-_]?delivery[-_]?(system|subsystem)?)([-+._].*)?$",
+        r"(?i)^(no[-_.]?reply|mailman|majordomo|listserv|list[-_]?serv|owner-.+|.+-(owner|request|bounces?)|do[-_.]?not[-_.]?reply|dont[-_.]?reply|bounces?|auto[-_]?reply|auto[-_]?responder|autoresponder|mail[-_]?delivery[-_]?(system|subsystem)?)([-+._].*)?$",
     )
 });
 
@@ -33,6 +39,23 @@ static SYSTEM_NAME: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)^\s*(mail delivery (system|subsystem|service)|mailer[- ]daemon|postmaster|mail administrator|microsoft outlook|mail system)\s*$",
     )
 });
+
+/// True when `email` is the mail system's own address (MAILER-DAEMON,
+/// postmaster).
+pub(crate) fn is_mail_system_address(email: &str) -> bool {
+    MAIL_SYSTEM_LOCAL_PART.is_match(local_part(email))
+}
+
+/// True when the sender at `email` never reads replies: the mail system,
+/// no-reply addresses, list servers, auto-responders.
+fn is_system_address(email: &str) -> bool {
+    let local = local_part(email);
+    MAIL_SYSTEM_LOCAL_PART.is_match(local) || SYSTEM_LOCAL_PART.is_match(local)
+}
+
+fn local_part(email: &str) -> &str {
+    email.split('@').next().unwrap_or_default()
+}
 
 /// What the headers of a message say about who sent it.
 #[derive(Debug, Clone, Default)]
@@ -99,8 +122,7 @@ pub(crate) fn signals(mail: &ParsedMail) -> Signals {
         .into_iter()
         .flatten()
         .any(|m| {
-            let local = m.email.split('@').next().unwrap_or_default();
-            SYSTEM_LOCAL_PART.is_match(local)
+            is_system_address(&m.email)
                 || m.name.as_deref().is_some_and(|n| SYSTEM_NAME.is_match(n))
         })
         || mail.header("sender").is_some_and(|s| {
@@ -110,7 +132,7 @@ pub(crate) fn signals(mail: &ParsedMail) -> Signals {
                 .unwrap_or(s)
                 .trim_end_matches('>')
                 .trim();
-            SYSTEM_LOCAL_PART.is_match(email.split('@').next().unwrap_or_default())
+            is_system_address(email)
         });
     Signals {
         auto_submitted,
@@ -140,6 +162,12 @@ pub(crate) fn is_feedback_report(mail: &ParsedMail) -> bool {
                     .is_some_and(|k| k.eq_ignore_ascii_case("x-hmxmroriginalrecipient"))
             })
         })
+}
+
+/// True for a read receipt (RFC 8098 message disposition notification).
+pub(crate) fn is_read_receipt(mail: &ParsedMail) -> bool {
+    mail.report.disposition_notification
+        || mail.report.report_type.as_deref() == Some("disposition-notification")
 }
 
 /// Vendor headers of auto-responders. `X-Auto-Response-Suppress` alone is
@@ -227,7 +255,7 @@ mod tests {
             "users-request",
             "mailman",
         ] {
-            assert!(SYSTEM_LOCAL_PART.is_match(l), "{l}");
+            assert!(is_system_address(l), "{l}");
         }
         for l in [
             "alex",
@@ -237,7 +265,7 @@ mod tests {
             "owner",
             "requests",
         ] {
-            assert!(!SYSTEM_LOCAL_PART.is_match(l), "{l}");
+            assert!(!is_system_address(l), "{l}");
         }
     }
 }

@@ -13,6 +13,7 @@ use regex::Regex;
 
 use crate::mail::parse::ParsedMail;
 use crate::mail::screen::Bounce;
+use crate::mail::screen::auto::is_mail_system_address;
 
 fn re(pattern: &str) -> Regex {
     // Constant patterns, exercised by the tests below.
@@ -287,7 +288,7 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
         .iter()
         .map(|find| {
             let mut found = find(report);
-            found.retain(|a| !exclude.contains(a) && !is_system_address(a));
+            found.retain(|a| !exclude.contains(a) && !is_mail_system_address(a));
             found.truncate(50);
             found
         })
@@ -354,14 +355,6 @@ fn reasons_then_addresses(report: &str) -> Vec<String> {
         .lines()
         .filter_map(|line| address_in(REASON_THEN_ADDRESS.captures(line)?.name("a")?.as_str()))
         .collect()
-}
-
-fn is_system_address(addr: &str) -> bool {
-    let local = addr.split('@').next().unwrap_or_default();
-    matches!(
-        local,
-        "mailer-daemon" | "postmaster" | "mail-daemon" | "maildaemon"
-    )
 }
 
 fn original_to(headers: &str) -> Vec<String> {

@@ -142,9 +142,7 @@ pub fn screen(mail: &ParsedMail, own_addresses: &[String]) -> Screening {
     if auto::is_feedback_report(mail) {
         return skip(SkipReason::FeedbackReport);
     }
-    if mail.report.disposition_notification
-        || mail.report.report_type.as_deref() == Some("disposition-notification")
-    {
+    if auto::is_read_receipt(mail) {
         return skip(SkipReason::ReadReceipt);
     }
     if s.ooo_subject

@@ -32,12 +32,25 @@ pub(crate) fn is_underscore_rule(line: &str) -> bool {
     line.len() >= 8 && line.bytes().all(|b| b == b'_')
 }
 
+/// How a name signed with a dash is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DashName {
+    /// "-roman", "-Lev.": nothing else is written like that.
+    Tight,
+    /// "- Abhishek Kona": could also be the last item of a list.
+    Spaced,
+}
+
 /// A name signed with a dash on the last line: "-roman", "-Lev.",
-/// "- Abhishek Kona". `spaced` tells whether a space follows the dash (then
-/// it could be the last item of a list).
-pub(crate) fn dash_name(line: &str) -> Option<bool> {
+/// "- Abhishek Kona".
+pub(crate) fn dash_name(line: &str) -> Option<DashName> {
     let caps = DASH_NAME.captures(line)?;
-    Some(caps.get(1).is_some_and(|m| !m.as_str().is_empty()))
+    let spaced = caps.get(1).is_some_and(|m| !m.as_str().is_empty());
+    Some(if spaced {
+        DashName::Spaced
+    } else {
+        DashName::Tight
+    })
 }
 
 pub(super) static DASH_NAME: LazyLock<Regex> =

@@ -12,7 +12,7 @@ mod history;
 use regex::Regex;
 
 pub(crate) use closing::{
-    dash_name, is_contact_line, is_disclaimer_start, is_mobile_signature, is_sign_off,
+    DashName, dash_name, is_contact_line, is_disclaimer_start, is_mobile_signature, is_sign_off,
     is_signature_delimiter, is_underscore_rule,
 };
 pub(crate) use history::{
