@@ -154,7 +154,7 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
-    let raw = &*with_line_feeds(raw);
+    let raw = &*repair::repaired(raw);
     let message = MessageParser::default()
         .parse(raw)
         .ok_or(ParseError::Unreadable { len: raw.len() })?;
@@ -167,7 +167,7 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
         // A multipart whose boundary never appears (seen in real bounces):
         // mail-parser finds no part, so read the body as plain text.
         (html.is_none()).then(|| {
-            let start = header_end(raw);
+            let start = repair::header_section_end(raw);
             String::from_utf8_lossy(raw.get(start..).unwrap_or_default())
                 .trim()
                 .to_string()
@@ -423,24 +423,6 @@ fn kept_headers(message: &Message<'_>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A message whose lines end in CR alone (old Mac mail, some archives)
-/// with CRLF instead: mail-parser reads lines up to LF, so it would see one
-/// endless header. Mail with any LF in its first 64 KiB is left as it is.
-fn with_line_feeds(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let head = &raw[..raw.len().min(64 * 1024)];
-    if head.contains(&b'\n') || !head.contains(&b'\r') {
-        return std::borrow::Cow::Borrowed(raw);
-    }
-    let mut out = Vec::with_capacity(raw.len() + raw.len() / 32);
-    for (i, &b) in raw.iter().enumerate() {
-        out.push(b);
-        if b == b'\r' && raw.get(i + 1) != Some(&b'\n') {
-            out.push(b'\n');
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 fn report_parts(message: &Message<'_>) -> ReportParts {
     let root = message.root_part();
     let mut report = ReportParts {
@@ -472,7 +454,7 @@ fn report_parts(message: &Message<'_>) -> ReportParts {
             "message/rfc822" | "message/global" if report.returned_headers.is_none() => {
                 if let Some(nested) = part.message() {
                     let raw = nested.raw_message();
-                    let end = header_end(raw);
+                    let end = repair::header_section_end(raw);
                     report.returned_headers = Some(
                         String::from_utf8_lossy(truncate_bytes(&raw[..end], MAX_REPORT_PART))
                             .into_owned(),
@@ -499,15 +481,6 @@ fn truncate_bytes(b: &[u8], max: usize) -> &[u8] {
     &b[..b.len().min(max)]
 }
 
-/// Offset of the end of the header block (the first empty line).
-fn header_end(raw: &[u8]) -> usize {
-    for pat in [&b"\r\n\r\n"[..], &b"\n\n"[..]] {
-        if let Some(pos) = raw.windows(pat.len()).position(|w| w == pat) {
-            return pos;
-        }
-    }
-    raw.len()
-}
-
+mod repair;
 #[cfg(test)]
 mod tests;

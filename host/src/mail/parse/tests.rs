@@ -117,3 +117,12 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn a_message_cut_off_before_its_closing_boundary_is_still_decoded() {
+    // Outlook's shape, cut off after the base64 body of its only part.
+    let m = parse_str(
+        "From: A <a@x.org>\r\nSubject: cut\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative;\r\n\tboundary=\"----=_NextPart_000_0001\"\r\n\r\nThis is a multipart message in MIME format.\r\n\r\n------=_NextPart_000_0001\r\nContent-Type: text/plain;\r\n\tcharset=\"iso-8859-2\"\r\nContent-Transfer-Encoding: base64\r\n\r\nQm9keTogu77o\r\n",
+    );
+    assert_eq!(m.body.new_text, "Body: ťžč");
+}
