@@ -271,6 +271,10 @@ fn attribution_ending_at(
     let mut best = patterns::attribution(last);
     let mut block = last.trim().to_string();
     while end + 1 - start < MAX_ATTRIBUTION_LINES && start > 0 {
+        if best != Attribution::No && patterns::opens_attribution(&block) {
+            // Whole from its opening word: a line above is the reply's own.
+            break;
+        }
         let prev_idx = start - 1;
         if kinds[prev_idx] != Kind::Text
             || !continues_into(&lines[prev_idx], &lines[start])
@@ -344,6 +348,12 @@ mod tests {
             name: "bottom post keeps text after the quote",
             body: "On 04/02/2012 06:26 PM, Megan One wrote:\n> Hi\nHello",
             new_text: "Hello",
+            signature: "",
+        },
+        Case {
+            name: "a greeting right above the attribution stays new text",
+            body: "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> question?\nanswer\n",
+            new_text: "Hi,\n\nanswer",
             signature: "",
         },
         Case {

@@ -349,6 +349,13 @@ pub(crate) fn attribution(block: &str) -> Attribution {
     Attribution::No
 }
 
+/// True when `block` begins with an attribution's opening word and carries
+/// its date ("On Tue, 2011-03-01 …", "Il giorno sabato 26 maggio 2012 …"):
+/// then nothing above it belongs to it.
+pub(crate) fn opens_attribution(block: &str) -> bool {
+    ATTRIBUTION_START.is_match(block) && DATE_LIKE.is_match(block)
+}
+
 /// Where an attribution starts inside a line that begins with the reply's
 /// own words: "Thanks! On Wed, Apr 4, 2012 at 3:59 PM, bob@x.org wrote:".
 pub(crate) fn attribution_inside(line: &str) -> Option<usize> {

@@ -18,7 +18,7 @@ pub(crate) use closing::{
 pub(crate) use history::{
     Attribution, HeaderKey, attribution, attribution_inside, header_key,
     is_attribution_above_history, is_inline_header_block, is_quoted, is_rule_line, is_separator,
-    is_short_rule,
+    is_short_rule, opens_attribution,
 };
 
 fn re(pattern: &str) -> Regex {
