@@ -175,7 +175,9 @@ fn lines_above_history(lines: &[String], kinds: &[Kind], start: usize) -> usize 
 
 /// Marks as quoted the unquoted halves of quoted lines a client wrapped
 /// after quoting: a line right under a `>` line that stops mid-sentence,
-/// starting in lower case ("> … sed dictum d" / "ignissim odio?").
+/// starting in lower case ("> … sed dictum d" / "ignissim odio?"), and a
+/// fragment squeezed between two `>` lines that no answer starts like (in
+/// lower case after no question, or with punctuation: "_nonce=3dd518)").
 fn mark_wrapped_quote_lines(lines: &[String], kinds: &mut [Kind]) {
     for i in 1..lines.len() {
         if kinds[i] != Kind::Text || kinds[i - 1] != Kind::Quoted {
@@ -185,12 +187,12 @@ fn mark_wrapped_quote_lines(lines: &[String], kinds: &mut [Kind]) {
         // Cut at the client's wrap width, mid-sentence.
         let mid_sentence = above.chars().count() >= 60
             && !above.ends_with(['.', '!', '?', ':', ';', '>', '。', '！', '？']);
-        let lower = lines[i]
-            .trim_start()
-            .chars()
-            .next()
-            .is_some_and(char::is_lowercase);
-        if mid_sentence && lower {
+        let first = lines[i].trim_start().chars().next();
+        let lower = first.is_some_and(char::is_lowercase);
+        let squeezed = kinds.get(i + 1) == Some(&Kind::Quoted)
+            && ((lower && !above.ends_with(['?', '？']))
+                || first.is_some_and(|c| c.is_ascii_punctuation()));
+        if (mid_sentence && lower) || squeezed {
             kinds[i] = Kind::Quoted;
         }
     }
@@ -354,6 +356,18 @@ mod tests {
             name: "a greeting right above the attribution stays new text",
             body: "Hi,\nOn Tue, 2011-03-01 at 18:02 +0530, Abhishek Kona wrote:\n> question?\nanswer\n",
             new_text: "Hi,\n\nanswer",
+            signature: "",
+        },
+        Case {
+            name: "fragments of wrapped quote lines stay in the quote",
+            body: "Blah\n\nOn Monday, 24 September, 2012 at 3:46 PM, bob wrote:\n\n> View ticket (http://example.com/action\n_nonce=3dd518)\n>\n> Maecenas orci.\nrhoncus tortor in.\n>\n",
+            new_text: "Blah",
+            signature: "",
+        },
+        Case {
+            name: "an answer squeezed between quoted questions is kept",
+            body: "> Can you ship on Friday?\nyes, friday works\n> And the invoice?\nAttached.\n> Thanks\n",
+            new_text: "yes, friday works\n\nAttached.",
             signature: "",
         },
         Case {
