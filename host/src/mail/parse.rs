@@ -162,6 +162,11 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
         return Err(ParseError::Unreadable { len: raw.len() });
     }
 
+    let from = message.from().and_then(first_mailbox);
+    let author = from
+        .as_ref()
+        .and_then(|m| m.name.as_deref())
+        .and_then(new_text::Author::from_display_name);
     let html = body_html(&message);
     let text_plain = body_text(&message).or_else(|| {
         // A multipart whose boundary never appears (seen in real bounces):
@@ -174,14 +179,20 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
         })
     });
     let (body, text, quoted_cids) = match (&text_plain, &html) {
-        (Some(text), _) if !text.trim().is_empty() => {
-            (new_text::split_text(text), text.clone(), Vec::new())
-        }
+        (Some(text), _) if !text.trim().is_empty() => (
+            new_text::split_text(text, author.as_ref()),
+            text.clone(),
+            Vec::new(),
+        ),
         (_, Some(html)) => {
-            let split = new_text::split_html(html);
+            let split = new_text::split_html(html, author.as_ref());
             (split.parts, split.full_text, split.quoted_cids)
         }
-        (Some(text), None) => (new_text::split_text(text), text.clone(), Vec::new()),
+        (Some(text), None) => (
+            new_text::split_text(text, author.as_ref()),
+            text.clone(),
+            Vec::new(),
+        ),
         (None, None) => (NewText::default(), String::new(), Vec::new()),
     };
     let cid_in_new = html.as_deref().map(cids_referenced).unwrap_or_default();
@@ -203,7 +214,7 @@ pub fn parse(raw: &[u8], limits: &ParseLimits) -> Result<ParsedMail, ParseError>
         message_id: message.message_id().map(strip_angles),
         in_reply_to: ids(message.in_reply_to()).into_iter().next(),
         references: ids(message.references()),
-        from: message.from().and_then(first_mailbox),
+        from,
         reply_to: message.reply_to().and_then(first_mailbox),
         to: message.to().map(all_mailboxes).unwrap_or_default(),
         cc: message.cc().map(all_mailboxes).unwrap_or_default(),

@@ -13,7 +13,7 @@ use html2text::config::{self, Config};
 use html2text::{Element, Handle, RcDom};
 
 use crate::mail::new_text::decorator::MailDecorator;
-use crate::mail::new_text::{NewText, lines};
+use crate::mail::new_text::{Author, NewText, lines};
 
 /// Wrap width for html2text: wide enough never to wrap a real line, so line
 /// patterns see lines as written.
@@ -79,7 +79,7 @@ fn mail_config() -> Config<MailDecorator> {
 }
 
 /// Splits an HTML body.
-pub(crate) fn split(html: &str) -> HtmlSplit {
+pub(crate) fn split(html: &str, author: Option<&Author>) -> HtmlSplit {
     let config = mail_config();
     let Ok(dom) = config.parse_html(html.as_bytes()) else {
         return HtmlSplit::default();
@@ -89,7 +89,7 @@ pub(crate) fn split(html: &str) -> HtmlSplit {
     let mut quoted_cids = Vec::new();
     walk(&dom.document, &mut removed, &mut quoted_cids, 0);
     let remaining = render_dom(&config, &dom);
-    let mut parts = lines::split(&remaining);
+    let mut parts = lines::split(&remaining, author);
     for node in &removed {
         collect_cids(node, &mut quoted_cids, 0);
     }
@@ -249,6 +249,10 @@ fn collect_cids(node: &Handle, out: &mut Vec<String>, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn split(html: &str) -> HtmlSplit {
+        super::split(html, None)
+    }
 
     #[test]
     fn hidden_preview_text_is_neither_new_text_nor_history() {

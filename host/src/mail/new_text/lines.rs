@@ -10,7 +10,7 @@
 //!   everything from there to the end is history.
 
 use crate::mail::new_text::patterns::{self, Attribution, HeaderKey};
-use crate::mail::new_text::{NewText, signature};
+use crate::mail::new_text::{Author, NewText, signature};
 
 /// How far below a header key we look for the rest of the header block.
 const HEADER_BLOCK_WINDOW: usize = 8;
@@ -48,7 +48,7 @@ fn kind(line: &str) -> Kind {
 }
 
 /// Splits a plain-text body into new text, quoted history and signature.
-pub(crate) fn split(text: &str) -> NewText {
+pub(crate) fn split(text: &str, author: Option<&Author>) -> NewText {
     let lines = split_shared_attributions(text.split('\n').map(clean).collect());
     let mut kinds: Vec<Kind> = lines.iter().map(|l| kind(l)).collect();
     mark_wrapped_quote_lines(&lines, &mut kinds);
@@ -107,7 +107,7 @@ pub(crate) fn split(text: &str) -> NewText {
         }
     }
     quoted.extend(lines[history_start..].iter().map(String::as_str));
-    let (new_text, signature) = signature::split(&new_lines);
+    let (new_text, signature) = signature::split(&new_lines, author);
     NewText {
         new_text,
         quoted_text: join_trimmed(&quoted),
@@ -325,6 +325,10 @@ fn continues_into(prev: &str, next: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn split(text: &str) -> NewText {
+        super::split(text, None)
+    }
 
     struct Case {
         name: &'static str,

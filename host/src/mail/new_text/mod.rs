@@ -4,8 +4,10 @@
 //! - [`patterns`]: per-language and per-client line patterns.
 //! - [`lines`]: the plain-text rules (where history starts).
 //! - [`signature`]: the signature at the end of the new text.
+//! - [`author`]: the sender's name, where they sign with it.
 //! - [`html`]: quote containers in HTML, then the text rules.
 
+mod author;
 mod decorator;
 pub mod html;
 mod lines;
@@ -14,6 +16,7 @@ mod signature;
 
 use serde::Serialize;
 
+pub use author::Author;
 pub use html::HtmlSplit;
 
 /// A body split in three. `new_text` followed by `signature` is the text the
@@ -30,15 +33,16 @@ pub struct NewText {
     pub signature: String,
 }
 
-/// Splits a plain-text body.
-pub fn split_text(text: &str) -> NewText {
-    lines::split(text)
+/// Splits a plain-text body. `author`, the sender's name, marks a signature
+/// that has no delimiter or sign-off.
+pub fn split_text(text: &str, author: Option<&Author>) -> NewText {
+    lines::split(text, author)
 }
 
 /// Splits an HTML body: quote containers are cut in the DOM before the
 /// remaining HTML is converted to text and split like plain text.
-pub fn split_html(html: &str) -> HtmlSplit {
-    html::split(html)
+pub fn split_html(html: &str, author: Option<&Author>) -> HtmlSplit {
+    html::split(html, author)
 }
 
 #[cfg(test)]

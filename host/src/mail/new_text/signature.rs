@@ -4,8 +4,10 @@
 //! by `signature` is what the customer wrote. It starts at the earliest of:
 //! the `-- ` delimiter, a device/app signature ("Sent from my iPhone") near
 //! the end, or a sign-off line ("Thanks,", "Mit freundlichen Grüßen") or a
-//! rule of underscores followed by a few short lines.
+//! rule of underscores followed by a few short lines; above those, a block
+//! of contact details, a name signed with a dash or the author's own name.
 
+use crate::mail::new_text::author::Author;
 use crate::mail::new_text::lines::join_trimmed;
 use crate::mail::new_text::patterns::{self, DashName};
 
@@ -32,8 +34,8 @@ const MAX_NAME_LINE: usize = 40;
 /// Splits new lines into (new text, signature). When there is a signature
 /// the new text ends with a line break, so the two concatenate back into
 /// the text as written.
-pub(crate) fn split(lines: &[&str]) -> (String, String) {
-    let start = signature_start(lines);
+pub(crate) fn split(lines: &[&str], author: Option<&Author>) -> (String, String) {
+    let start = signature_start(lines, author);
     match start {
         Some(k) => {
             let new_text = join_trimmed(&lines[..k]);
@@ -50,7 +52,7 @@ pub(crate) fn split(lines: &[&str]) -> (String, String) {
     }
 }
 
-fn signature_start(lines: &[&str]) -> Option<usize> {
+fn signature_start(lines: &[&str], author: Option<&Author>) -> Option<usize> {
     let non_blank: Vec<usize> = (0..lines.len())
         .filter(|&i| !lines[i].trim().is_empty())
         .collect();
@@ -106,10 +108,17 @@ fn signature_start(lines: &[&str]) -> Option<usize> {
         }
     }
     // Whatever ends the mail, or sits right above its signature: a block
-    // of contact details, or a name signed with a dash.
+    // of contact details, a name signed with a dash or the author's name.
     let end = best.unwrap_or(lines.len());
     let above: Vec<usize> = non_blank.iter().copied().filter(|&i| i < end).collect();
-    let extended = contact_block_start(lines, &above).or_else(|| dash_signed(lines, &above));
+    let extended = [
+        contact_block_start(lines, &above),
+        dash_signed(lines, &above),
+        author.and_then(|a| author_signed(lines, &above, a)),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
     match (best, extended) {
         (Some(b), Some(k)) => Some(b.min(k)),
         (b, k) => b.or(k),
@@ -128,6 +137,25 @@ fn dash_signed(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
         DashName::Spaced if list_above => None,
         _ => Some(last),
     }
+}
+
+/// Where the author signs with their own name at the end: a short line
+/// starting with their full name with a few short lines under it ("Jim
+/// Smith | Enrollment Manager" / "XYZ Corp"), or their first name alone on
+/// the last line. Never the first line.
+fn author_signed(lines: &[&str], non_blank: &[usize], author: &Author) -> Option<usize> {
+    let from = non_blank.len().saturating_sub(MAX_SIGN_OFF_TAIL + 1).max(1);
+    let last = non_blank.len().checked_sub(1)?;
+    (from..non_blank.len())
+        .find(|&pos| {
+            let line = lines[non_blank[pos]].trim();
+            let short = |l: &str| l.trim().chars().count() <= MAX_SIGN_OFF_LINE;
+            (short(line)
+                && author.signs_with_full_name(line)
+                && non_blank[pos + 1..].iter().all(|&i| short(lines[i])))
+                || (pos == last && author.signs_with_first_name(line))
+        })
+        .map(|pos| non_blank[pos])
 }
 
 /// Where a block of contact details at the end begins: name and title
@@ -162,7 +190,39 @@ mod tests {
 
     fn run(text: &str) -> (String, String) {
         let lines: Vec<&str> = text.split('\n').collect();
-        split(&lines)
+        split(&lines, None)
+    }
+
+    fn run_by(author: &str, text: &str) -> (String, String) {
+        let lines: Vec<&str> = text.split('\n').collect();
+        split(&lines, Author::from_display_name(author).as_ref())
+    }
+
+    #[test]
+    fn the_authors_name_near_the_end_opens_the_signature() {
+        let body = "I don't put a delimiter above my signature.\n\nReally.\n\nJim Smith | Enrollment Manager\nXYZ Corp";
+        assert_eq!(
+            run_by("Smith, Jim", body),
+            (
+                "I don't put a delimiter above my signature.\n\nReally.\n".into(),
+                "Jim Smith | Enrollment Manager\nXYZ Corp".into()
+            )
+        );
+        assert_eq!(
+            run_by("Jim Smith", "Can you check the order?\n\nJim").1,
+            "Jim"
+        );
+        let named_in_text = "Jim Smith here, from XYZ.\n\nMy order 1234 never arrived.";
+        assert_eq!(
+            run_by("Jim Smith", named_in_text).1,
+            "",
+            "the first line is the message"
+        );
+        let long_tail = format!(
+            "Hello\nJim Smith asked me to write.\n{}",
+            "more text\n".repeat(8)
+        );
+        assert_eq!(run_by("Jim Smith", &long_tail).1, "");
     }
 
     #[test]
