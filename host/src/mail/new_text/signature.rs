@@ -169,9 +169,15 @@ fn contact_block_start(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
     for (taken, &i) in non_blank.iter().rev().enumerate() {
         let line = lines[i].trim().trim_matches(['*', '_']);
         let contact = patterns::is_contact_line(line);
+        // A name, title or company: short, capitalised, no sentence end,
+        // no list item.
         let name_like = line.chars().count() <= MAX_NAME_LINE
             && line.split_whitespace().count() <= 6
-            && !line.ends_with(['.', '?', '!', ':', ',']);
+            && !line.ends_with(['.', '?', '!', ':', ','])
+            && line
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_lowercase() && !matches!(c, '-' | '•' | '–'));
         if taken == MAX_CONTACT_BLOCK || !(contact || name_like) {
             break;
         }
@@ -179,9 +185,10 @@ fn contact_block_start(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
         start = Some(i);
     }
     let start = start?;
-    let above = non_blank.iter().rev().find(|&&i| i < start)?;
-    (contacts >= MIN_CONTACT_LINES && !lines[*above].trim_end().ends_with([':', '：']))
-        .then_some(start)
+    let above = lines[*non_blank.iter().rev().find(|&&i| i < start)?].trim_end();
+    // "Please ship it to:" introduces the block as the message ("+1:" does not).
+    let introduced = above.ends_with([':', '：']) && above.chars().any(char::is_alphabetic);
+    (contacts >= MIN_CONTACT_LINES && !introduced).then_some(start)
 }
 
 #[cfg(test)]
@@ -277,6 +284,14 @@ mod tests {
     fn a_contact_block_at_the_end_is_the_signature() {
         let body = "Yes, that works.\n\n*Richard Lindhout* | *Owner*\n*Call me +31 6 22 22 22 22*\n\nMain Street 2, 4694EG Town\n\n*IBAN    NL93 BANK 0000 1111 22*\n*WEB     example.nl <https://example.nl/>*";
         assert_eq!(run(body).0, "Yes, that works.\n");
+        let emoji = body.replace("Yes, that works.", ":+1:");
+        assert_eq!(run(&emoji).0, ":+1:\n", "an emoji code introduces nothing");
+        let bullets = "Two more things\n\nand keep this\n\n   - first point\n   - second point\n\nKaren Green\nDesigner\nTel: +44 423 423 423\nkaren@example.com";
+        assert_eq!(
+            run(bullets).1,
+            "Karen Green\nDesigner\nTel: +44 423 423 423\nkaren@example.com",
+            "lines in lower case and list items are the message"
+        );
         let shipping = "Please ship it to:\nAnna Berg\nMain Street 5\n12345 Berlin\nPhone: +49 30 1234567\nanna@customer.example";
         assert_eq!(
             run(shipping).1,
