@@ -68,6 +68,7 @@ pub(crate) fn split(text: &str, author: Option<&Author>) -> NewText {
                 && next_non_blank(&kinds, i + 1)
                     .is_some_and(|j| header_block_at(&lines, &kinds, j)))
             || header_block_at(&lines, &kinds, i)
+            || lone_from_line(&lines, &kinds, i)
         {
             history_start = lines_above_history(&lines, &kinds, i);
             break;
@@ -202,9 +203,20 @@ fn next_non_blank(kinds: &[Kind], from: usize) -> Option<usize> {
     (from..kinds.len()).find(|&j| kinds[j] != Kind::Blank)
 }
 
+/// True when line `i` is a sender's address set apart on its own, the only
+/// header some clients put above what they quote ("From: foo@example.com").
+fn lone_from_line(lines: &[String], kinds: &[Kind], i: usize) -> bool {
+    let apart = |j: Option<usize>| j.is_none_or(|j| kinds.get(j) == Some(&Kind::Blank));
+    patterns::header_key(&lines[i]) == Some(HeaderKey::From)
+        && lines[i].contains('@')
+        && apart(i.checked_sub(1))
+        && apart(Some(i + 1))
+        && next_non_blank(kinds, i + 1).is_some()
+}
+
 /// True when line `i` starts a header block: a From/Sent/Subject-like key
-/// with at least one more key below it, including a sender and a date or
-/// subject.
+/// with at least one more key below it, including a sender (or an address)
+/// and a date or subject.
 fn header_block_at(lines: &[String], kinds: &[Kind], i: usize) -> bool {
     let Some(first) = patterns::header_key(&lines[i]) else {
         return false;
@@ -214,6 +226,7 @@ fn header_block_at(lines: &[String], kinds: &[Kind], i: usize) -> bool {
     }
     let mut has_from = first == HeaderKey::From;
     let mut has_strong = first == HeaderKey::Strong;
+    let mut has_address = lines[i].contains('@');
     let mut count = 1;
     let mut others = 0;
     let mut blanks = 0;
@@ -233,6 +246,7 @@ fn header_block_at(lines: &[String], kinds: &[Kind], i: usize) -> bool {
                 Some(key) => {
                     after_other = false;
                     count += 1;
+                    has_address |= lines[j].contains('@');
                     has_from |= key == HeaderKey::From;
                     has_strong |= key == HeaderKey::Strong;
                 }
@@ -246,7 +260,7 @@ fn header_block_at(lines: &[String], kinds: &[Kind], i: usize) -> bool {
                 }
             },
         }
-        if count >= 2 && has_from && has_strong {
+        if count >= 2 && has_strong && (has_from || has_address) {
             return true;
         }
     }
@@ -372,6 +386,36 @@ mod tests {
             name: "an answer squeezed between quoted questions is kept",
             body: "> Can you ship on Friday?\nyes, friday works\n> And the invoice?\nAttached.\n> Thanks\n",
             new_text: "yes, friday works\n\nAttached.",
+            signature: "",
+        },
+        Case {
+            name: "a name signed with a slash",
+            body: "I have a contract until the end of the year.\n\n/John\n",
+            new_text: "I have a contract until the end of the year.",
+            signature: "/John",
+        },
+        Case {
+            name: "danish kh sign-off",
+            body: "Hej,\n\nSvar.\n\nKh\nPeter\n",
+            new_text: "Hej,\n\nSvar.",
+            signature: "Kh\nPeter",
+        },
+        Case {
+            name: "a rule of em dashes above name and title",
+            body: "以上，看到后告诉我。\n\n——————————————\n\n小满\n活动协调人\n",
+            new_text: "以上，看到后告诉我。",
+            signature: "——————————————\n\n小满\n活动协调人",
+        },
+        Case {
+            name: "a lone from line above the quoted message",
+            body: "Sure.\n\nFrom: foo@example.com <foo@example.com>\n\nMy email is <foo@example.com>\n",
+            new_text: "Sure.",
+            signature: "",
+        },
+        Case {
+            name: "a header block that starts with its date",
+            body: "Blah\n\nDate: Wed, 16 May 2012 00:15:02 -0600\nTo: klizhentas@example.com\n\nold text\n",
+            new_text: "Blah",
             signature: "",
         },
         Case {

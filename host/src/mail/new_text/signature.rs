@@ -4,7 +4,7 @@
 //! by `signature` is what the customer wrote. It starts at the earliest of:
 //! the `-- ` delimiter, a device/app signature ("Sent from my iPhone") near
 //! the end, or a sign-off line ("Thanks,", "Mit freundlichen Grüßen") or a
-//! rule of underscores followed by a few short lines; above those, a block
+//! rule of underscores or em dashes followed by a few short lines; above those, a block
 //! of contact details, a name signed with a dash or the author's own name.
 
 use crate::mail::new_text::author::Author;
@@ -84,16 +84,16 @@ fn signature_start(lines: &[&str], author: Option<&Author>) -> Option<usize> {
     {
         consider(k);
     }
-    // A sign-off, or a rule of underscores some clients put above the
+    // A sign-off, or a rule some clients and writers put above the
     // signature, only opens one when something was written above it.
     for (pos, &k) in non_blank.iter().enumerate() {
-        let opens = patterns::is_sign_off(lines[k]) || patterns::is_underscore_rule(lines[k]);
+        let opens = patterns::is_sign_off(lines[k]) || patterns::is_signature_rule(lines[k]);
         if k == first_text || !opens {
             continue;
         }
         let tail = &non_blank[pos + 1..];
         // A list's footer under its rule carries the list's address.
-        let longest = if patterns::is_underscore_rule(lines[k]) {
+        let longest = if patterns::is_signature_rule(lines[k]) {
             MAX_FOOTER_LINE
         } else {
             MAX_SIGN_OFF_LINE

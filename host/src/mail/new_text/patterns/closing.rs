@@ -22,14 +22,16 @@ pub(super) static MOBILE_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
 /// Sign-off lines that open a closing block ("Thanks,", "Best regards").
 pub(super) static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\s*(thanks|thank you|many thanks|thanks again|thanks in advance|thx|cheers|best|all the best|best regards|best wishes|kind regards|warm regards|warmest regards|regards|sincerely|yours sincerely|yours truly|yours|respectfully|br|mfg|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|liebe grüße|lg|vg|gruß|grüße|danke|vielen dank|cordialement|bien cordialement|bien à vous|salutations|merci|merci beaucoup|amicalement|bonne journée|saludos|un saludo|saludos cordiales|atentamente|gracias|muchas gracias|cordiali saluti|distinti saluti|saluti|grazie|grazie mille|un saluto|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|groet|bedankt|atenciosamente|att|abraços|abraço|obrigado|obrigada|cumprimentos|med vänliga hälsningar|vänliga hälsningar|vänligen|hälsningar|mvh|tack|med venlig hilsen|venlig hilsen|hilsen|mvh|med vennlig hilsen|vennlig hilsen|takk|ystävällisin terveisin|terveisin|kiitos|pozdrawiam|z poważaniem|dziękuję|s pozdravem|děkuji|s úctou|с уважением|с наилучшими пожеланиями|спасибо|всего доброго|з повагою|дякую|よろしくお願いします|よろしくお願いいたします|宜しくお願い致します|以上|此致|此致敬礼|祝好|谢谢|謝謝|감사합니다|고맙습니다|saygılarımla|saygılar|teşekkürler|iyi çalışmalar|üdvözlettel|köszönöm|με εκτίμηση|ευχαριστώ)\s*[,.!:;]?\s*$",
+        r"(?i)^\s*(thanks|thank you|many thanks|thanks again|thanks in advance|thx|cheers|best|all the best|best regards|best wishes|kind regards|warm regards|warmest regards|regards|sincerely|yours sincerely|yours truly|yours|respectfully|br|mfg|mit freundlichen grüßen|mit freundlichen grüssen|freundliche grüße|freundliche grüsse|viele grüße|viele grüsse|beste grüße|liebe grüße|lg|vg|gruß|grüße|danke|vielen dank|cordialement|bien cordialement|bien à vous|salutations|merci|merci beaucoup|amicalement|bonne journée|saludos|un saludo|saludos cordiales|atentamente|gracias|muchas gracias|cordiali saluti|distinti saluti|saluti|grazie|grazie mille|un saluto|met vriendelijke groet|met vriendelijke groeten|vriendelijke groet|groeten|groet|bedankt|atenciosamente|att|abraços|abraço|obrigado|obrigada|cumprimentos|med vänliga hälsningar|vänliga hälsningar|vänligen|hälsningar|mvh|tack|med venlig hilsen|venlig hilsen|kærlig hilsen|kh|hilsen|mvh|med vennlig hilsen|vennlig hilsen|takk|ystävällisin terveisin|terveisin|kiitos|pozdrawiam|z poważaniem|dziękuję|s pozdravem|děkuji|s úctou|с уважением|с наилучшими пожеланиями|спасибо|всего доброго|з повагою|дякую|よろしくお願いします|よろしくお願いいたします|宜しくお願い致します|以上|此致|此致敬礼|祝好|谢谢|謝謝|감사합니다|고맙습니다|saygılarımla|saygılar|teşekkürler|iyi çalışmalar|üdvözlettel|köszönöm|με εκτίμηση|ευχαριστώ)\s*[,.!:;]?\s*$",
     )
 });
 
-/// A line of eight or more underscores only.
-pub(crate) fn is_underscore_rule(line: &str) -> bool {
+/// A rule some clients and writers put above a signature: eight or more
+/// underscores, em dashes or box-drawing lines (not hyphens or equals
+/// signs, which underline headings).
+pub(crate) fn is_signature_rule(line: &str) -> bool {
     let line = line.trim();
-    line.len() >= 8 && line.bytes().all(|b| b == b'_')
+    line.chars().count() >= 8 && line.chars().all(|c| matches!(c, '_' | '—' | '─' | '━'))
 }
 
 /// How a name signed with a dash is written.
@@ -54,7 +56,7 @@ pub(crate) fn dash_name(line: &str) -> Option<DashName> {
 }
 
 pub(super) static DASH_NAME: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^\s*[-–—](\s?)\p{L}[\p{L}.'’]*(?:\s\p{L}[\p{L}.'’]*){0,2}\s*$"));
+    LazyLock::new(|| re(r"^\s*[-–—/](\s?)\p{L}[\p{L}.'’]*(?:\s\p{L}[\p{L}.'’]*){0,2}\s*$"));
 
 /// A line of contact details: a phone or fax number, an address, a web
 /// site, a labelled company number ("IBAN …", "VAT …"), an inline image.

@@ -13,7 +13,7 @@ use regex::Regex;
 
 pub(crate) use closing::{
     DashName, dash_name, is_contact_line, is_disclaimer_start, is_mobile_signature, is_sign_off,
-    is_signature_delimiter, is_underscore_rule,
+    is_signature_delimiter, is_signature_rule,
 };
 pub(crate) use history::{
     Attribution, HeaderKey, attribution, attribution_inside, header_key,
