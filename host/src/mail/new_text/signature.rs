@@ -76,13 +76,14 @@ fn signature_start(lines: &[&str], author: Option<&Author>) -> Option<usize> {
     {
         consider(k);
     }
-    // A confidentiality notice closing the mail.
+    // A confidentiality notice or a list's footer closing the mail, with
+    // the rule of underscores above it.
     let notice_from = non_blank.len().saturating_sub(MAX_NOTICE_TAIL);
-    if let Some(&k) = non_blank[notice_from..]
-        .iter()
-        .find(|&&i| i != first_text && patterns::is_disclaimer_start(lines[i]))
-    {
-        consider(k);
+    if let Some(pos) = (notice_from..non_blank.len()).find(|&pos| {
+        non_blank[pos] != first_text && patterns::is_disclaimer_start(lines[non_blank[pos]])
+    }) {
+        let ruled = pos > 1 && is_short_underscore_rule(lines[non_blank[pos - 1]]);
+        consider(non_blank[if ruled { pos - 1 } else { pos }]);
     }
     // A sign-off, or a rule some clients and writers put above the
     // signature, only opens one when something was written above it.
@@ -137,6 +138,12 @@ fn dash_signed(lines: &[&str], non_blank: &[usize]) -> Option<usize> {
         DashName::Spaced if list_above => None,
         _ => Some(last),
     }
+}
+
+/// A rule of two or more underscores (Mailman's, sometimes cut short).
+fn is_short_underscore_rule(line: &str) -> bool {
+    let line = line.trim();
+    line.len() >= 2 && line.bytes().all(|b| b == b'_')
 }
 
 /// Where the author signs with their own name at the end: a short line
@@ -270,6 +277,18 @@ mod tests {
             run(&body).1,
             "",
             "a rule inside the text is not a signature"
+        );
+    }
+
+    #[test]
+    fn a_mailing_lists_footer_is_no_part_of_the_message() {
+        let body = "They need to be deleted one by one.\n\n\n__\nriak-users mailing list\nriak-users@lists.basho.com\nhttp://lists.basho.com/mailman/listinfo/riak-users";
+        assert_eq!(
+            run(body),
+            (
+                "They need to be deleted one by one.\n".into(),
+                "__\nriak-users mailing list\nriak-users@lists.basho.com\nhttp://lists.basho.com/mailman/listinfo/riak-users".into()
+            )
         );
     }
 

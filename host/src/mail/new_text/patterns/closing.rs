@@ -66,14 +66,16 @@ pub(super) static CONTACT_LINE: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
-/// The opening of a confidentiality notice in several languages.
+/// The opening of a confidentiality notice in several languages, or of a
+/// mailing list's footer (Mailman's "riak-users mailing list", Google
+/// Groups' "You received this message because you are subscribed …").
 pub(super) static DISCLAIMER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^\W*(the (content|contents|information) (of|in|contained in) this (e-?mail|message)|this (e-?mail|message|communication)\b.{0,60}\b(is|are|may be|contains?) (strictly )?(confidential|privileged|intended)|confidentiality (notice|note|statement)|disclaimer\b|diese (e-?mail|nachricht)\b.{0,60}\bvertraulich|ce (message|courriel|mail)\b.{0,80}\bconfidenti|este (mensaje|correo)\b.{0,80}\bconfidencial|(questo messaggio|le informazioni contenute in questo messaggio)\b.{0,80}\briservat|(dit|deze) (e-?mail|bericht)\b.{0,80}\bvertrouwelijk)",
+        r"(?i)^\W*(the (content|contents|information) (of|in|contained in) this (e-?mail|message)|this (e-?mail|message|communication)\b.{0,60}\b(is|are|may be|contains?) (strictly )?(confidential|privileged|intended)|confidentiality (notice|note|statement)|disclaimer\b|diese (e-?mail|nachricht)\b.{0,60}\bvertraulich|ce (message|courriel|mail)\b.{0,80}\bconfidenti|este (mensaje|correo)\b.{0,80}\bconfidencial|(questo messaggio|le informazioni contenute in questo messaggio)\b.{0,80}\briservat|(dit|deze) (e-?mail|bericht)\b.{0,80}\bvertrouwelijk|[\w.-]+ mailing list\s*$|you received this (message|e-?mail) because you are subscribed)",
     )
 });
 
-/// True for the first line of a confidentiality notice.
+/// True for the first line of a confidentiality notice or list footer.
 pub(crate) fn is_disclaimer_start(line: &str) -> bool {
     DISCLAIMER.is_match(line)
 }
