@@ -1,6 +1,6 @@
 //! Repairs of raw bytes that mail-parser would misread, made before it
-//! reads them: lines ended by CR alone, and multiparts cut off before their
-//! closing boundary. Each repair borrows the input when it has nothing to do.
+//! reads them: blank lines before the headers, lines ended by CR alone,
+//! and multiparts cut off before their closing boundary. Each repair borrows the input when it has nothing to do.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -21,10 +21,26 @@ static BOUNDARY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The message with every repair applied.
 pub(super) fn repaired(raw: &[u8]) -> Cow<'_, [u8]> {
+    let raw = without_leading_blank_lines(raw);
     match with_line_feeds(raw) {
         Cow::Borrowed(raw) => with_closed_multiparts(raw),
         Cow::Owned(fixed) => Cow::Owned(with_closed_multiparts(&fixed).into_owned()),
     }
+}
+
+/// The message from its first header on: a line of white space before the
+/// headers (seen from broken gateways) would make mail-parser read it as
+/// the end of an empty header section.
+fn without_leading_blank_lines(raw: &[u8]) -> &[u8] {
+    let mut start = 0;
+    while let Some(len) = raw[start..].iter().position(|&b| b == b'\n') {
+        let line = &raw[start..start + len];
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+        start += len + 1;
+    }
+    &raw[start..]
 }
 
 /// A message whose lines end in CR alone (old Mac mail, some archives)
@@ -105,6 +121,12 @@ fn closes(raw: &[u8], boundary: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_lines_before_the_headers_are_dropped() {
+        let raw = format!("{}\r\n\r\nFrom: a@x.org\r\n\r\nbody", " ".repeat(256));
+        assert_eq!(&*repaired(raw.as_bytes()), b"From: a@x.org\r\n\r\nbody");
+    }
 
     #[test]
     fn lines_ended_by_cr_alone_get_line_feeds() {

@@ -23,14 +23,14 @@ fn re(pattern: &str) -> Regex {
 /// Subjects of bounces in the wording of many MTAs and languages.
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|mail failure|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|delivery delayed|delivery warning|failed mail|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|配信不能|配信エラー|メールエラー|配送エラー|传输失败|发送失败|投递失败|无法投递|退信|無法傳遞|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
+        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|mail failure|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|mail failed|returning to sender|^\s*mail error\s*$|not yet (been )?delivered|delivery delayed|delivery warning|failed mail|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|配信不能|配信エラー|メールエラー|配送エラー|传输失败|发送失败|投递失败|无法投递|退信|無法傳遞|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
     )
 });
 
 /// Wording of the human-readable part of a bounce.
 static BODY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your |the )?message|(has been|was) (postponed|delayed) due to|the address to which your message was addressed|无法发送到|无法投递|邮件无法|配信できませんでした|送信できませんでした|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned|did not reach the following recipient|could not be delivered to|there was an error delivering your (mail|message)|delivery failed \d+ attempts|requested action not taken|invalid (user|recipient) address|unknown user|had delivery errors|returned permanent errors)",
+        r"(?i)(this is the mail system at host|created automatically by mail delivery software|delivery to the following recipients? failed|this is the qmail-send program|could not be delivered to one or more|your message (could not|couldn'?t|wasn'?t|was not|cannot) (be )?delivered|delivery has failed to these recipients|the following (message|addresses?|recipients?) (to .{1,80} )?(was undeliverable|had permanent fatal errors|failed|could not be reached)|unable to deliver (your |the )?message|(has been|was) (postponed|delayed) due to|the address to which your message was addressed|无法发送到|无法投递|邮件无法|配信できませんでした|送信できませんでした|i'?m afraid i wasn'?t able to deliver|sorry,? we were unable to deliver|message could not be delivered|permanent (fatal )?error|delivery (has )?failed|undeliverable|returned to sender|user unknown|mailbox (unavailable|full|not found|does not exist)|no such (user|recipient|mailbox)|recipient address rejected|address rejected|host or domain name not found|diagnostic-code:|final-recipient:|the email account that you tried to reach does not exist|remote server returned|did not reach the following recipient|could not be delivered to|there was an error delivering your (mail|message)|delivery failed \d+ attempts|requested action not taken|invalid (user|recipient) address|unknown user|had delivery errors|returned permanent errors|intended recipient:|unknown host|not a valid user|cannot be delivered to the following|has not yet been delivered|mail ?box space not enough|undeliverable to)",
     )
 });
 
@@ -42,14 +42,14 @@ static PASSED_ON_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 /// Wording of a report that gave up for good.
 static GAVE_UP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(this is a permanent error|i'?ve given up|i'?m not going to try again|giving up on|permanent fatal error)",
+        r"(?i)(this is a permanent error|i'?ve given up|i'?m not going to try again|giving up on|permanent fatal error|condition occurred after \d+ attempt)",
     )
 });
 
 /// Wording of a delay notice: the MTA is still trying.
 static TEMPORARY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(temporary failure|delivery (is |has been )?delayed|is delayed|has been delayed|delayed for more than|will (continue|keep) (to )?try|still trying|not yet been delivered|^\s*delivery status notification: warning|warning: message .{0,40} delayed)",
+        r"(?i)(temporary failure|delivery (is |has been )?delayed|is delayed|has been delayed|delayed for more than|will (continue|keep) (to )?try|attempts will continue|will be retried|still trying|not yet been delivered|^\s*delivery status notification: warning|warning: message .{0,40} delayed)",
     )
 });
 
@@ -81,14 +81,14 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// A line that is only an address (with brackets, `mailto:` echo, colon).
 static ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:(?i:rcpt to):\s*)?(?:[45]\d\d[ -])?[<(\x22]?(?P<a>[^\s<>()\x22]+@[^\s<>()\x22:]+)[>)\x22]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
+        r"^\s*(?:[*•-]\s+)?(?:(?i:rcpt to):\s*)?(?:[45]\d\d[ -])?[<(\x22\[]?(?P<a>[^\s<>()\x22\[\]]+@[^\s<>()\x22:\[\]]+)[>)\x22\]]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
     )
 });
 
 /// Sentences naming the recipient: "Your message to X couldn't be delivered".
 static RECIPIENT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to|dda:smtp=|was addressed,)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
+        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to|dda:smtp=|was addressed,|generated from|local mailbox|undeliverable to)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
     )
 });
 
@@ -98,7 +98,12 @@ static SMTP_CODE: LazyLock<Regex> = LazyLock::new(|| re(r"^[45]\d\d[ -]"));
 /// An SMTP reply code or enhanced status in the reason after an address.
 static SMTP_REPLY: LazyLock<Regex> = LazyLock::new(|| re(r"\b([45]\d\d|[45]\.\d{1,3}\.\d{1,3})\b"));
 
+/// An enhanced status code (RFC 3463) of a report field.
 static ENHANCED_STATUS: LazyLock<Regex> = LazyLock::new(|| re(r"\b([245]\.\d{1,3}\.\d{1,3})\b"));
+
+/// An enhanced status code of a failure or delay, in a report's words
+/// (where "2.0.12" is more likely a version number).
+static FAILURE_STATUS: LazyLock<Regex> = LazyLock::new(|| re(r"\b([45]\.\d{1,3}\.\d{1,3})\b"));
 
 /// True when the message is a bounce or delay notice.
 pub(crate) fn is_bounce(
@@ -176,7 +181,7 @@ pub(crate) fn details(mail: &ParsedMail, exclude: &[String]) -> Bounce {
     }
     recipients.retain(|r| !exclude.contains(r));
     dedupe(&mut recipients);
-    let status = ENHANCED_STATUS.captures(report).map(|c| c[1].to_string());
+    let status = FAILURE_STATUS.captures(report).map(|c| c[1].to_string());
     // What the report says in words wins over a status code it quotes
     // (qmail quotes the remote "450 4.2.2" and then gives up for good).
     let permanent = if GAVE_UP.is_match(report) {
@@ -210,15 +215,15 @@ fn report_area(text: &str) -> &str {
 /// The failed (else delayed) recipients of an RFC 3464 report, and whether
 /// it reports nothing but successful deliveries.
 fn from_delivery_status(ds: &str) -> (Bounce, bool) {
-    let mut failed: Vec<(String, Option<String>)> = Vec::new();
-    let mut delayed: Vec<(String, Option<String>)> = Vec::new();
+    let mut failed: Vec<(Vec<String>, Option<String>)> = Vec::new();
+    let mut delayed: Vec<(Vec<String>, Option<String>)> = Vec::new();
     let mut delivered = 0;
     // Per-recipient groups are separated by blank lines; the first group is
     // per-message. Unfold continuation lines first.
     for group in ds.replace("\r\n", "\n").split("\n\n") {
         // Original-Recipient is the address as we sent it (the customer's);
         // Final-Recipient the one the MTA last tried, after aliasing and
-        // forwarding: the first is reported when the report gives it.
+        // forwarding: both are reported, the original first.
         let mut original = None;
         let mut last = None;
         let mut action = String::new();
@@ -236,9 +241,10 @@ fn from_delivery_status(ds: &str) -> (Bounce, bool) {
                 _ => {}
             }
         }
-        let Some(recipient) = original.or(last) else {
+        let names: Vec<String> = original.into_iter().chain(last).collect();
+        if names.is_empty() {
             continue;
-        };
+        }
         let status_class = status.as_deref().and_then(|s| s.chars().next());
         let is_success = ["delivered", "relayed", "expanded"]
             .iter()
@@ -249,16 +255,16 @@ fn from_delivery_status(ds: &str) -> (Bounce, bool) {
         if is_success {
             delivered += 1;
         } else if is_delay {
-            delayed.push((recipient, status));
+            delayed.push((names, status));
         } else if action.is_empty() || action.starts_with("failed") {
-            failed.push((recipient, status));
+            failed.push((names, status));
         }
     }
     let delivered_only = delivered > 0 && failed.is_empty() && delayed.is_empty();
     let permanent = !failed.is_empty();
     let chosen = if permanent { failed } else { delayed };
     let status = chosen.iter().find_map(|(_, s)| s.clone());
-    let mut recipients: Vec<String> = chosen.into_iter().map(|(r, _)| r).collect();
+    let mut recipients: Vec<String> = chosen.into_iter().flat_map(|(r, _)| r).collect();
     dedupe(&mut recipients);
     let bounce = Bounce {
         recipients,
@@ -287,7 +293,11 @@ fn from_text(report: &str, exclude: &[String]) -> Vec<String> {
     FINDERS
         .iter()
         .map(|find| {
-            let mut found = find(report);
+            let mut found: Vec<String> = find(report)
+                .into_iter()
+                // "addressed to 'anna@customer.example'"
+                .map(|a| a.trim_matches('\'').to_string())
+                .collect();
             found.retain(|a| !exclude.contains(a) && !is_mail_system_address(a));
             found.truncate(50);
             found
@@ -395,10 +405,21 @@ mod tests {
     }
 
     #[test]
-    fn the_address_as_sent_is_reported_once_not_the_one_it_was_forwarded_to() {
+    fn the_address_as_sent_comes_first_then_the_one_it_was_forwarded_to() {
         let ds = "Final-Recipient: rfc822; anna@mailhost.internal\nOriginal-Recipient: rfc822;anna@customer.example\nAction: failed\nStatus: 5.2.2\n";
         let (b, _) = from_delivery_status(ds);
-        assert_eq!(b.recipients, vec!["anna@customer.example".to_string()]);
+        assert_eq!(
+            b.recipients,
+            vec![
+                "anna@customer.example".to_string(),
+                "anna@mailhost.internal".to_string()
+            ]
+        );
+        let same = "Final-Recipient: rfc822; anna@customer.example\nOriginal-Recipient: rfc822;ANNA@customer.example\nAction: failed\n";
+        assert_eq!(
+            from_delivery_status(same).0.recipients,
+            vec!["anna@customer.example".to_string()]
+        );
     }
 
     #[test]
@@ -415,6 +436,28 @@ mod tests {
         let (b, _) = from_delivery_status(ds);
         assert_eq!(b.recipients, vec!["slow@example.com".to_string()]);
         assert!(!b.permanent);
+    }
+
+    #[test]
+    fn the_wording_of_a_report_tells_a_delay_from_giving_up() {
+        let still = "Your message to userx@example.com has not yet been delivered.\nDelivery attempts will continue to be made for 5  day(s).\n";
+        let gave_up = "This condition occurred after 30 attempt(s) to deliver over a period of 92 hour(s).\n421 4.4.4 userx@example.com\n";
+        for (body, permanent) in [(still, false), (gave_up, true)] {
+            let raw = format!(
+                "From: MAILER-DAEMON@mx.example\r\nSubject: Delivery failure\r\n\r\n{body}"
+            );
+            let mail =
+                crate::mail::parse::parse(raw.as_bytes(), &Default::default()).unwrap_or_default();
+            assert_eq!(details(&mail, &[]).permanent, permanent, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_version_number_in_the_text_is_no_status() {
+        let raw = "From: Postmaster <postmaster@mx.example>\r\nSubject: Undeliverable: RELEASED Mailman 2.0.12\r\n\r\nYour message\r\n\r\n  Subject: RELEASED Mailman 2.0.12\r\n\r\ndid not reach the following recipient(s):\r\n\r\nuserx@example.com\r\n";
+        let mail =
+            crate::mail::parse::parse(raw.as_bytes(), &Default::default()).unwrap_or_default();
+        assert_eq!(details(&mail, &[]).status, None);
     }
 
     #[test]
@@ -443,6 +486,26 @@ mod tests {
             (
                 "Your message to lost@example.com couldn't be delivered.\n",
                 "lost@example.com",
+            ),
+            (
+                "Delivery to the following recipients failed permanently:\n\n   * userx@example.com\n",
+                "userx@example.com",
+            ),
+            (
+                "The following recipients failed:\n\t* [subscriber@example.net]: 550 User account is overquota\n",
+                "subscriber@example.net",
+            ),
+            (
+                "  an undisclosed address\n    (generated from userx@example.com)\n    all relevant MX records point to non-existent hosts\n",
+                "userx@example.com",
+            ),
+            (
+                "Message was not accepted -- invalid mailbox.  Local mailbox userx@example.ru is unavailable: user not found\n",
+                "userx@example.ru",
+            ),
+            (
+                "The following message, addressed to 'userx@example.uk',\nwas undeliverable.\n",
+                "userx@example.uk",
             ),
         ];
         for (body, want) in cases {

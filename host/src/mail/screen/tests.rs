@@ -271,3 +271,29 @@ fn skip_reasons_serialize_as_snake_case() {
         "delivery_status_notification"
     );
 }
+
+#[test]
+fn bounces_without_a_report_part_are_told_by_sender_and_wording() {
+    let cases = [
+        "From: MAILER-DAEMON@usa.example\r\nSubject: Processing Error\r\nPrecedence: bulk\r\n\r\nIntended recipient: userx@example.net\r\n",
+        "From: <>\r\nReturn-Path: <>\r\nAuto-Submitted: auto-replied\r\n\r\nYou sent mail to a@b.example. That's not a valid user here.\r\n",
+        "From: MAILER-DAEMON@sb7.example\r\nSubject: Warning: message has not yet been delivered\r\n\r\nYour message to:\r\n\tuserx@example.com\r\nhas not yet been delivered because the recipient server did not respond.\r\n",
+        &format!(
+            "{}\r\nFrom: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\nX-Failed-Recipients: gone@example.com\r\nSubject: Delivery Status Notification (Failure)\r\n\r\nAddress not found\r\n",
+            " ".repeat(256)
+        ),
+    ];
+    for raw in cases {
+        assert_eq!(
+            verdict(raw),
+            Verdict::Skip(SkipReason::DeliveryStatusNotification),
+            "{raw}"
+        );
+    }
+}
+
+#[test]
+fn out_of_office_notices_without_headers_are_told_by_their_subject() {
+    let latvian = "From: Janis <janis@customer.example>\r\nSubject: Arpus biroja atrasanas automatiska atbilde: subjecting\r\n\r\nI am out of office and will be back on Tuesday 9:00.\r\n";
+    assert_eq!(verdict(latvian), Verdict::Skip(SkipReason::OutOfOffice));
+}
