@@ -23,8 +23,9 @@ static OOO_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Local parts of the mail system's own addresses, which send bounces and
 /// are never a failed recipient.
-static MAIL_SYSTEM_LOCAL_PART: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)^(mailer[-_]?daemon|mail[-_]?daemon|post[-_]?master)([-+._].*)?$"));
+static MAIL_SYSTEM_LOCAL_PART: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^(mailer[-_]?daemon|mail[-_]?daemon|mdaemon|post[-_]?master)([-+._].*)?$")
+});
 
 /// Local parts of other senders that never read replies.
 static SYSTEM_LOCAL_PART: LazyLock<Regex> = LazyLock::new(|| {
@@ -250,6 +251,7 @@ mod tests {
             "bounce+abc=x",
             "do_not_reply",
             "post_master",
+            "MDaemon",
             "2ndml-owner",
             "owner-users",
             "users-request",

@@ -23,7 +23,7 @@ fn re(pattern: &str) -> Regex {
 /// Subjects of bounces in the wording of many MTAs and languages.
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|mail failure|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|mail failed|returning to sender|^\s*mail error\s*$|not yet (been )?delivered|delivery delayed|delivery warning|failed mail|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|配信不能|配信エラー|メールエラー|配送エラー|传输失败|发送失败|投递失败|无法投递|退信|無法傳遞|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
+        r"(?i)(undeliver(able|ed)|undelivered mail|returned mail|return(ed)? to sender|mail delivery (failed|failure|problem|subsystem)|delivery (status notification|failure|failed|has failed|notification|problem|report)|failure notice|mail failure|could not (be )?deliver|couldn'?t be delivered|not (be )?delivered|non[- ]?delivery|nondeliverable|message (not delivered|delivery failed|blocked)|mail system error|delayed mail|warning: could not send|mail failed|returning to sender|user unknown|^\s*mail error\s*$|not yet (been )?delivered|delivery delayed|delivery warning|failed mail|mail could not be delivered|unable to deliver|bounced? (mail|message|notification|email)|email bounce|rejected:|配信不能|配信エラー|メールエラー|配送エラー|传输失败|发送失败|投递失败|无法投递|退信|無法傳遞|^\s*(unzustellbar|nicht zustellbar|non remis|non distribuable|no se puede entregar|no entregado|non recapitabile|onbestelbaar|não entregue|não é possível entregar|kan inte levereras|ej levererbart|kan ikke leveres|ikke levert|ei voitu toimittaa|niedostarczalne|nie można dostarczyć|nedoručitelné|nedoručiteľné|не доставлено|недоставлен|не може бути доставлено|배달되지 않음|전달되지 않음|teslim edilemedi|kézbesíthetetlen|nelivrabil|αδύνατη η παράδοση))",
     )
 });
 
@@ -81,14 +81,14 @@ static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
 /// A line that is only an address (with brackets, `mailto:` echo, colon).
 static ADDRESS_LINE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"^\s*(?:[*•-]\s+)?(?:(?i:rcpt to):\s*)?(?:[45]\d\d[ -])?[<(\x22\[]?(?P<a>[^\s<>()\x22\[\]]+@[^\s<>()\x22:\[\]]+)[>)\x22\]]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
+        r"^\s*(?:(?:[*•]|-{1,2})\s+)?(?:(?i:rcpt to):\s*)?(?:[45]\d\d[ -])?[<(\x22\[]?(?P<a>[^\s<>()\x22\[\]]+@[^\s<>()\x22:\[\]]+)[>)\x22\]]?(?:<mailto:[^>]*>)?\s*(?:\([^)]*\))?\s*(?::|\.\.\.)?\s*(?P<rest>.*)$",
     )
 });
 
 /// Sentences naming the recipient: "Your message to X couldn't be delivered".
 static RECIPIENT_SENTENCE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to|dda:smtp=|was addressed,|generated from|local mailbox|undeliverable to)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
+        r"(?i)(message to|delivered to|deliver to|delivery to|recipient:|recipient address:|failed recipient:|address:|addressed to|original-recipient:\s*rfc822;|final-recipient:\s*rfc822;|failed:|errors:|attempts:|unknown user:|user unknown:|no such user:|delivering your (?:mail|message) to|dda:smtp=|was addressed,|generated from|local mailbox|undeliverable\s+to)\s*:?\s*<?(?P<a>[^\s<>()\x22,;]+@[^\s<>()\x22,;]+)",
     )
 });
 
@@ -339,7 +339,11 @@ fn address_lines(report: &str) -> Vec<String> {
                 && line
                     .trim_start()
                     .starts_with(|ch: char| ch.is_alphanumeric());
-            let with_reason = rest.starts_with(['[', '('])
+            // Sendmail: "addr... User unknown"; MDaemon: "addr - no such user here".
+            let separated =
+                line[a.end()..].trim_start().starts_with("...") || rest.starts_with("- ");
+            let with_reason = separated
+                || rest.starts_with(['[', '('])
                 || (colon_after && !rest.is_empty())
                 || SMTP_REPLY.is_match(rest)
                 // Exchange lists "addr on Thu, 29 Apr 2010 …" under "did not reach".
@@ -506,6 +510,19 @@ mod tests {
             (
                 "The following message, addressed to 'userx@example.uk',\nwas undeliverable.\n",
                 "userx@example.uk",
+            ),
+            (
+                "|---- Failed addresses follow: ----|\n userx@example.com ... unknown host\n",
+                "userx@example.com",
+            ),
+            ("undeliverable  to userx@example.com\n", "userx@example.com"),
+            (
+                "userx@example.net.py - no such user here.\n",
+                "userx@example.net.py",
+            ),
+            (
+                "an email addressed to email address :\n-- user@example.com\n\ncould not be delivered.\n",
+                "user@example.com",
             ),
         ];
         for (body, want) in cases {
