@@ -7,7 +7,9 @@
 //! end of the message (Outlook's `divRplyFwdMsg` and header rule, Hotmail's
 //! `stopSpelling`, Zimbra's `zwchr`) remove everything after them.
 //! `<blockquote>` is left to html2text, which renders it `>`-quoted, so the
-//! text rules keep bottom-posted and interleaved answers.
+//! text rules keep bottom-posted and interleaved answers. Signature
+//! containers (Gmail's `gmail_signature`, Thunderbird's `moz-signature`,
+//! Outlook's `Signature`) are taken out whole as the signature.
 
 use html2text::config::{self, Config};
 use html2text::{Element, Handle, RcDom};
@@ -53,6 +55,21 @@ const CUT_IDS: &[&str] = &[
 /// Class names of elements where history starts and runs to the end.
 const CUT_CLASSES: &[&str] = &["outlookmessageheader", "x_outlookmessageheader"];
 
+/// Class-name fragments of elements that hold the sender's signature.
+const SIGNATURE_CLASSES: &[&str] = &[
+    "gmail_signature",
+    "moz-signature",
+    "protonmail_signature_block",
+];
+
+/// Ids of elements that hold the sender's signature.
+const SIGNATURE_IDS: &[&str] = &[
+    "signature",
+    "x_signature",
+    "ms-outlook-mobile-signature",
+    "applemailsignature",
+];
+
 /// The result of splitting an HTML body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HtmlSplit {
@@ -72,6 +89,18 @@ enum Role {
     /// Hidden from the reader (Outlook's preview text): neither new text
     /// nor history.
     Hidden,
+    Signature,
+}
+
+/// What the walk takes out of the DOM.
+#[derive(Default)]
+struct Cut {
+    /// Quote containers and everything after a cut-to-end marker.
+    quoted: Vec<Handle>,
+    /// Signature containers.
+    signatures: Vec<Handle>,
+    /// `cid:` references inside `<blockquote>`s left in place.
+    blockquote_cids: Vec<String>,
 }
 
 fn mail_config() -> Config<MailDecorator> {
@@ -85,19 +114,31 @@ pub(crate) fn split(html: &str, author: Option<&Author>) -> HtmlSplit {
         return HtmlSplit::default();
     };
     let full_text = render_dom(&config, &dom);
-    let mut removed = Vec::new();
-    let mut quoted_cids = Vec::new();
-    walk(&dom.document, &mut removed, &mut quoted_cids, 0);
+    let mut cut = Cut::default();
+    walk(&dom.document, &mut cut, 0);
     let remaining = render_dom(&config, &dom);
     let mut parts = lines::split(&remaining, author);
-    for node in &removed {
+    let mut quoted_cids = cut.blockquote_cids;
+    for node in &cut.quoted {
         collect_cids(node, &mut quoted_cids, 0);
     }
-    let removed_text: Vec<String> = removed
-        .iter()
-        .map(|node| render_node(&config, node))
-        .filter(|t| !t.trim().is_empty())
-        .collect();
+    let rendered = |nodes: &[Handle]| -> Vec<String> {
+        nodes
+            .iter()
+            .map(|node| render_node(&config, node))
+            .filter(|t| !t.trim().is_empty())
+            .collect()
+    };
+    let signature_text = rendered(&cut.signatures);
+    if !signature_text.is_empty() {
+        let mut signature: Vec<&str> = vec![parts.signature.as_str()];
+        signature.extend(signature_text.iter().map(String::as_str));
+        parts.signature = lines::join_trimmed(&signature);
+        if !parts.new_text.is_empty() && !parts.new_text.ends_with('\n') {
+            parts.new_text.push('\n');
+        }
+    }
+    let removed_text = rendered(&cut.quoted);
     if !removed_text.is_empty() {
         let mut quoted: Vec<&str> = vec![parts.quoted_text.as_str()];
         quoted.extend(removed_text.iter().map(String::as_str));
@@ -191,12 +232,18 @@ fn role(node: &Handle) -> Role {
     if container_class || container_id {
         return Role::Container;
     }
+    let signature_class = class
+        .split_whitespace()
+        .any(|c| SIGNATURE_CLASSES.iter().any(|k| c.contains(k)));
+    if signature_class || SIGNATURE_IDS.contains(&id.as_str()) {
+        return Role::Signature;
+    }
     Role::Keep
 }
 
 /// Removes quote containers below `node`; returns true when a cut-to-end
 /// marker was met, so the caller drops the following siblings too.
-fn walk(node: &Handle, removed: &mut Vec<Handle>, cids: &mut Vec<String>, depth: usize) -> bool {
+fn walk(node: &Handle, cut_out: &mut Cut, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return false;
     }
@@ -205,20 +252,21 @@ fn walk(node: &Handle, removed: &mut Vec<Handle>, cids: &mut Vec<String>, depth:
     let mut cut = false;
     for child in children {
         if cut {
-            removed.push(child);
+            cut_out.quoted.push(child);
             continue;
         }
         match role(&child) {
             Role::Hidden => {}
-            Role::Container => removed.push(child),
+            Role::Container => cut_out.quoted.push(child),
+            Role::Signature => cut_out.signatures.push(child),
             Role::CutToEnd => {
-                removed.push(child);
+                cut_out.quoted.push(child);
                 cut = true;
             }
             Role::Keep => {
                 if element_name(&child).as_deref() == Some("blockquote") {
-                    collect_cids(&child, cids, depth);
-                } else if walk(&child, removed, cids, depth + 1) {
+                    collect_cids(&child, &mut cut_out.blockquote_cids, depth);
+                } else if walk(&child, cut_out, depth + 1) {
                     cut = true;
                 }
                 keep.push(child);
@@ -261,6 +309,19 @@ mod tests {
         );
         assert_eq!(s.parts.new_text, "The real answer");
         assert!(!s.parts.quoted_text.contains("preview"), "{s:?}");
+    }
+
+    #[test]
+    fn signature_containers_are_the_signature() {
+        let s = split(
+            "<div dir=ltr>Yes, Friday works.<br><br>Thanks,<br>Jim<br><div class=\"gmail_signature\">Jim Smith<br>ACME Corp</div></div><div class=\"gmail_quote\">On Mon, Bob wrote:<blockquote>Old</blockquote></div>",
+        );
+        assert_eq!(s.parts.new_text, "Yes, Friday works.\n");
+        assert_eq!(s.parts.signature, "Thanks,\nJim\nJim Smith\nACME Corp");
+        let outlook =
+            split("<div>See attached.</div><div id=\"Signature\"><p>Anna Berg | Buyer</p></div>");
+        assert_eq!(outlook.parts.new_text, "See attached.\n");
+        assert_eq!(outlook.parts.signature, "Anna Berg | Buyer");
     }
 
     #[test]
