@@ -464,6 +464,24 @@ fn report_parts(message: &Message<'_>) -> ReportParts {
             }
             "message/rfc822" | "message/global" if report.returned_headers.is_none() => {
                 if let Some(nested) = part.message() {
+                    // A report that declares itself one but wraps the real
+                    // multipart/report in an attached message (seen from
+                    // some gateways): its delivery status is the report's.
+                    if report.report_type.as_deref() == Some("delivery-status")
+                        && report.delivery_status.is_none()
+                    {
+                        report.delivery_status = nested
+                            .parts
+                            .iter()
+                            .find(|p| mime_type(p) == "message/delivery-status")
+                            .map(|p| {
+                                String::from_utf8_lossy(truncate_bytes(
+                                    p.contents(),
+                                    MAX_REPORT_PART,
+                                ))
+                                .into_owned()
+                            });
+                    }
                     let raw = nested.raw_message();
                     let end = repair::header_section_end(raw);
                     report.returned_headers = Some(

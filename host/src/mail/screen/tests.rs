@@ -297,3 +297,20 @@ fn out_of_office_notices_without_headers_are_told_by_their_subject() {
     let latvian = "From: Janis <janis@customer.example>\r\nSubject: Arpus biroja atrasanas automatiska atbilde: subjecting\r\n\r\nI am out of office and will be back on Tuesday 9:00.\r\n";
     assert_eq!(verdict(latvian), Verdict::Skip(SkipReason::OutOfOffice));
 }
+
+#[test]
+fn a_report_wrapped_in_an_attached_message_still_names_its_recipient() {
+    let inner = "From: postmaster@mx.example\r\nSubject: Delivery Status Notification (Failure)\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=in\r\n\r\n--in\r\nContent-Type: text/plain\r\n\r\nDelivery failed.\r\n--in\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822;userx@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n--in--\r\n";
+    let wrapped = format!(
+        "From: postmaster@c-a-m.example\r\nTo: support@shop.example\r\nSubject: Delivery Status Notification (Failure)\r\nContent-Type: multipart/mixed; report-type=delivery-status; boundary=out\r\n\r\n--out\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--out--\r\n"
+    );
+    let mail = parse(wrapped.as_bytes(), &ParseLimits::default()).unwrap_or_default();
+    let screening = screen(&mail, &["support@shop.example".to_string()]);
+    assert_eq!(
+        screening.verdict,
+        Verdict::Skip(SkipReason::DeliveryStatusNotification)
+    );
+    let bounce = screening.bounce.unwrap_or_default();
+    assert_eq!(bounce.recipients, vec!["userx@example.com".to_string()]);
+    assert_eq!(bounce.status.as_deref(), Some("5.1.1"));
+}
