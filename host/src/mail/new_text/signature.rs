@@ -3,9 +3,10 @@
 //! The signature is always a suffix of the new lines, so `new_text` followed
 //! by `signature` is what the customer wrote. It starts at the earliest of:
 //! the `-- ` delimiter, a device/app signature ("Sent from my iPhone") near
-//! the end, or a sign-off line ("Thanks,", "Mit freundlichen Grüßen") or a
-//! rule of underscores or em dashes followed by a few short lines; above those, a block
-//! of contact details, a name signed with a dash or the author's own name.
+//! the end, a confidentiality notice or list footer, or a sign-off line
+//! ("Thanks,", "Mit freundlichen Grüßen") or a rule of underscores or em
+//! dashes followed by a few short lines; above those, a block of contact
+//! details, a name signed with a dash or the author's own name.
 
 use crate::mail::new_text::author::Author;
 use crate::mail::new_text::lines::join_trimmed;
