@@ -446,9 +446,7 @@ fn report_parts(message: &Message<'_>) -> ReportParts {
     };
     for part in message.parts.iter().skip(1) {
         let t = mime_type(part);
-        let text = || {
-            String::from_utf8_lossy(truncate_bytes(part.contents(), MAX_REPORT_PART)).into_owned()
-        };
+        let text = || report_text(part.contents());
         match t.as_str() {
             "message/delivery-status" | "message/global-delivery-status" => {
                 append(&mut report.delivery_status, text());
@@ -474,20 +472,11 @@ fn report_parts(message: &Message<'_>) -> ReportParts {
                             .parts
                             .iter()
                             .find(|p| mime_type(p) == "message/delivery-status")
-                            .map(|p| {
-                                String::from_utf8_lossy(truncate_bytes(
-                                    p.contents(),
-                                    MAX_REPORT_PART,
-                                ))
-                                .into_owned()
-                            });
+                            .map(|p| report_text(p.contents()));
                     }
                     let raw = nested.raw_message();
                     let end = repair::header_section_end(raw);
-                    report.returned_headers = Some(
-                        String::from_utf8_lossy(truncate_bytes(&raw[..end], MAX_REPORT_PART))
-                            .into_owned(),
-                    );
+                    report.returned_headers = Some(report_text(&raw[..end]));
                 }
             }
             _ => {}
@@ -506,8 +495,9 @@ fn append(slot: &mut Option<String>, text: String) {
     }
 }
 
-fn truncate_bytes(b: &[u8], max: usize) -> &[u8] {
-    &b[..b.len().min(max)]
+/// The text of a report part, cut at [`MAX_REPORT_PART`].
+fn report_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_REPORT_PART)]).into_owned()
 }
 
 mod repair;

@@ -207,10 +207,11 @@ fn next_non_blank(kinds: &[Kind], from: usize) -> Option<usize> {
 /// header some clients put above what they quote ("From: foo@example.com").
 fn lone_from_line(lines: &[String], kinds: &[Kind], i: usize) -> bool {
     let apart = |j: Option<usize>| j.is_none_or(|j| kinds.get(j) == Some(&Kind::Blank));
-    patterns::header_key(&lines[i]) == Some(HeaderKey::From)
-        && lines[i].contains('@')
+    // The cheap tests first: every unquoted line of a body comes here.
+    lines[i].contains('@')
         && apart(i.checked_sub(1))
         && apart(Some(i + 1))
+        && patterns::header_key(&lines[i]) == Some(HeaderKey::From)
         && next_non_blank(kinds, i + 1).is_some()
 }
 
